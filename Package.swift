@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "scan-c1",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scan-c1", targets: ["scan-c1"]),
+        .library(name: "FormScan", targets: ["FormScan"]),
+        .library(name: "DigitReader", targets: ["DigitReader"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // One system-library target per C library: module map + pkg-config + the Debian package.
+        .systemLibrary(
+            name: "CTesseract",
+            pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLeptonica",
+            pkgConfig: "lept",
+            providers: [.apt(["libleptonica-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // The C shim: what Swift cannot do itself (libjpeg/libpng setjmp/longjmp error paths).
+        .target(
+            name: "CScanShim",
+            dependencies: ["CJPEG", "CPNG"]
+        ),
+        .target(
+            name: "DigitReader",
+            dependencies: ["CTesseract"],
+            resources: [.copy("Models")]
+        ),
+        .target(
+            name: "FormScan",
+            dependencies: ["DigitReader", "CScanShim", "CLeptonica"],
+            resources: [.copy("Templates")]
+        ),
+        .executableTarget(
+            name: "scan-c1",
+            dependencies: [
+                "FormScan", "DigitReader",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FormScanTests",
+            dependencies: ["FormScan", "DigitReader"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

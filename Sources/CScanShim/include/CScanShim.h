@@ -1,0 +1,43 @@
+#ifndef CSCANSHIM_H
+#define CSCANSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// The C shim of scan-c1: only what Swift cannot do itself.
+//
+// libjpeg reports fatal errors by calling an error_exit hook that must not return; the only
+// safe way out is setjmp/longjmp, which Swift cannot express. These functions wrap every
+// libjpeg call in a setjmp frame and turn errors (and a premature end of data) into a return
+// code plus a message, so a truncated or corrupt JPEG becomes a Swift error, never an exit().
+
+/// Outcome codes shared by the functions below.
+enum {
+    CScanShim_OK = 0,
+    CScanShim_ERROR = 1,       // corrupt or unsupported data; message filled
+    CScanShim_TRUNCATED = 2,   // the data ended before the image did
+    CScanShim_TOO_LARGE = 3,   // width * height above the caller's limit
+};
+
+/// Reads the JPEG header only. Why in C: libjpeg's error exit needs setjmp/longjmp.
+/// `orientation` receives the EXIF orientation tag (1-8) or 0 when there is none.
+int CScanShim_jpegInfo(const uint8_t *data, size_t length, int *width, int *height,
+                       int *orientation, char *message, size_t messageLength);
+
+/// Decodes a JPEG to 8-bit grayscale, optionally shrunk by 1/scaleDenominator (1, 2, 4 or 8)
+/// inside the DCT (cheap). Why in C: libjpeg's error exit needs setjmp/longjmp.
+/// On success `*pixels` holds width*height bytes, to be released with CScanShim_free.
+int CScanShim_decodeJPEGGray(const uint8_t *data, size_t length, int scaleDenominator,
+                             uint64_t maxPixels, uint8_t **pixels, int *width, int *height,
+                             char *message, size_t messageLength);
+
+/// Encodes 8-bit gray (components 1) or RGB (components 3) pixels as a JPEG file in memory.
+/// Why in C: libjpeg's error exit needs setjmp/longjmp. Release `*output` with CScanShim_free.
+int CScanShim_encodeJPEG(const uint8_t *pixels, int width, int height, int components,
+                         int quality, uint8_t **output, size_t *outputLength,
+                         char *message, size_t messageLength);
+
+/// Releases a buffer returned by the functions above. Why: it was allocated by C's malloc.
+void CScanShim_free(void *pointer);
+
+#endif

@@ -1,0 +1,115 @@
+/// An 8-bit grayscale image, row-major, 0 = black ink, 255 = white paper.
+///
+/// The one pixel type shared by FormScan (pages, warped boxes) and DigitReader (box crops).
+public struct GrayImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width >= 0 && height >= 0 && pixels.count == width * height, "pixel count must be width*height")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// A blank image filled with `value`.
+    public init(width: Int, height: Int, fill value: UInt8 = 255) {
+        self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
+    }
+
+    @inline(__always)
+    public subscript(x: Int, y: Int) -> UInt8 {
+        get { pixels[y * width + x] }
+        set { pixels[y * width + x] = newValue }
+    }
+
+    /// Pixel at (x, y), or `outside` when the point is off the image.
+    @inline(__always)
+    public func value(x: Int, y: Int, outside: UInt8 = 255) -> UInt8 {
+        (x < 0 || y < 0 || x >= width || y >= height) ? outside : pixels[y * width + x]
+    }
+
+    /// Bilinear sample at a real-valued point; `outside` off the image.
+    @inline(__always)
+    public func sample(x: Double, y: Double, outside: UInt8 = 255) -> Double {
+        let fx = x.rounded(.down), fy = y.rounded(.down)
+        let ix = Int(fx), iy = Int(fy)
+        if ix < 0 || iy < 0 || ix + 1 >= width || iy + 1 >= height {
+            if ix >= 0 && iy >= 0 && ix < width && iy < height { return Double(pixels[iy * width + ix]) }
+            return Double(outside)
+        }
+        let ax = x - fx, ay = y - fy
+        let p = iy * width + ix
+        let v00 = Double(pixels[p]), v10 = Double(pixels[p + 1])
+        let v01 = Double(pixels[p + width]), v11 = Double(pixels[p + width + 1])
+        return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
+    }
+
+    /// The sub-rectangle (clipped to the image; off-image parts are white).
+    public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> GrayImage {
+        var out = GrayImage(width: max(0, w), height: max(0, h))
+        for yy in 0..<out.height {
+            for xx in 0..<out.width {
+                out.pixels[yy * out.width + xx] = value(x: x + xx, y: y + yy)
+            }
+        }
+        return out
+    }
+
+    /// Area-averaging / bilinear resize to the given size.
+    public func resized(width w: Int, height h: Int) -> GrayImage {
+        guard w > 0, h > 0, width > 0, height > 0 else { return GrayImage(width: max(w, 0), height: max(h, 0)) }
+        var out = GrayImage(width: w, height: h)
+        let sx = Double(width) / Double(w), sy = Double(height) / Double(h)
+        if sx <= 1.0 && sy <= 1.0 {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let v = sample(x: (Double(x) + 0.5) * sx - 0.5, y: (Double(y) + 0.5) * sy - 0.5)
+                    out.pixels[y * w + x] = UInt8(max(0, min(255, v.rounded())))
+                }
+            }
+            return out
+        }
+        // Shrinking: average every source pixel that falls into the destination cell.
+        pixels.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                let y0 = Int(Double(y) * sy), y1 = max(y0 + 1, min(height, Int(Double(y + 1) * sy)))
+                for x in 0..<w {
+                    let x0 = Int(Double(x) * sx), x1 = max(x0 + 1, min(width, Int(Double(x + 1) * sx)))
+                    var sum = 0
+                    for yy in y0..<y1 {
+                        let row = yy * width
+                        for xx in x0..<x1 { sum += Int(src[row + xx]) }
+                    }
+                    out.pixels[y * w + x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Rotated by a multiple of 90 degrees clockwise.
+    public func rotated(quarterTurns: Int) -> GrayImage {
+        let q = ((quarterTurns % 4) + 4) % 4
+        if q == 0 { return self }
+        let (w, h) = q == 2 ? (width, height) : (height, width)
+        var out = GrayImage(width: w, height: h)
+        pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let (nx, ny): (Int, Int)
+                        switch q {
+                        case 1: (nx, ny) = (height - 1 - y, x)
+                        case 2: (nx, ny) = (width - 1 - x, height - 1 - y)
+                        default: (nx, ny) = (y, width - 1 - x)
+                        }
+                        dst[ny * w + nx] = src[y * width + x]
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

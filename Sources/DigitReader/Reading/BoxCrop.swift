@@ -1,0 +1,43 @@
+/// A cleaned digit box as FormScan hands it to the readers.
+///
+/// `ink` is the tight crop around the ink, black on white, with the printed box lines and
+/// specks already removed. An empty box has `isBlank` set and a 0x0 `ink`.
+public struct BoxCrop: Sendable {
+    public var ink: GrayImage
+    /// Fraction of the box interior covered by ink (0…1).
+    public var inkFraction: Double
+    /// True when the box holds no ink worth reading.
+    public var isBlank: Bool
+    /// Interior size of the box the ink came from, in template pixels.
+    public var boxWidth: Int
+    public var boxHeight: Int
+
+    public init(ink: GrayImage, inkFraction: Double, isBlank: Bool, boxWidth: Int, boxHeight: Int) {
+        self.ink = ink
+        self.inkFraction = inkFraction
+        self.isBlank = isBlank
+        self.boxWidth = boxWidth
+        self.boxHeight = boxHeight
+    }
+
+    /// The ink scaled to fit `inner`×`inner` (aspect kept), centred on its centre of mass in a
+    /// `size`×`size` white square: the MNIST convention (20 in 28), used by learned readers.
+    public func normalized(size: Int = 28, inner: Int = 20) -> GrayImage {
+        var out = GrayImage(width: size, height: size)
+        guard !isBlank, ink.width > 0, ink.height > 0 else { return out }
+        let scale = Double(inner) / Double(max(ink.width, ink.height))
+        let w = max(1, Int((Double(ink.width) * scale).rounded()))
+        let h = max(1, Int((Double(ink.height) * scale).rounded()))
+        let small = ink.resized(width: w, height: h)
+        // centre of mass of the ink (darkness-weighted)
+        var mx = 0.0, my = 0.0, m = 0.0
+        for y in 0..<h { for x in 0..<w {
+            let d = Double(255 - small[x, y]); mx += d * Double(x); my += d * Double(y); m += d
+        } }
+        let cx = m > 0 ? mx / m : Double(w) / 2, cy = m > 0 ? my / m : Double(h) / 2
+        let ox = Int((Double(size) / 2 - cx).rounded()), oy = Int((Double(size) / 2 - cy).rounded())
+        let clampedX = min(max(ox, 0), size - w), clampedY = min(max(oy, 0), size - h)
+        for y in 0..<h { for x in 0..<w { out[x + clampedX, y + clampedY] = small[x, y] } }
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+/// What can go wrong while scanning a page, each said with what to do about it.
+public enum FormScanError: Error, CustomStringConvertible, Equatable {
+    case fileNotFound(String)
+    case fileUnreadable(String, reason: String)
+    case emptyFile(String)
+    case notAnImage(String)
+    case truncatedImage(String)
+    case corruptImage(String, reason: String)
+    case imageTooLarge(String, width: Int, height: Int, limit: Int)
+    case imageTooSmall(String, width: Int, height: Int)
+    case templateNotFound(String, known: [String])
+    case templateInvalid(file: String, reason: String)
+    case noFormFound(String)
+    case wrongPage(String, template: String, score: Double)
+    case writeFailed(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let p): return "\(p): no such file"
+        case .fileUnreadable(let p, let why): return "\(p): cannot be read (\(why)): check the permissions"
+        case .emptyFile(let p): return "\(p): the file is empty: copy it again from the phone or camera"
+        case .notAnImage(let p): return "\(p): not a JPEG, PNG, TIFF, BMP, GIF or WebP image"
+        case .truncatedImage(let p): return "\(p): the image data is cut short (truncated file): copy it again"
+        case .corruptImage(let p, let why): return "\(p): the image is damaged (\(why)): copy it again"
+        case .imageTooLarge(let p, let w, let h, let limit):
+            return "\(p): \(w)x\(h) pixels is more than the limit of \(limit) pixels: shrink the image or raise --max-pixels"
+        case .imageTooSmall(let p, let w, let h):
+            return "\(p): \(w)x\(h) pixels is too small to read handwritten digits: scan or photograph at a higher resolution"
+        case .templateNotFound(let id, let known):
+            return "no template '\(id)' (known: \(known.joined(separator: ", ")))"
+        case .templateInvalid(let file, let why): return "template \(file) is invalid: \(why)"
+        case .noFormFound(let p):
+            return "\(p): no form found: the ruled lines of a known page were not found; is the whole page in the image?"
+        case .wrongPage(let p, let t, let score):
+            return "\(p): this does not look like \(t) (only \(Int((score * 100).rounded()))% of its ruled lines were found): is it the right page and the right template?"
+        case .writeFailed(let p, let why): return "\(p): cannot write (\(why))"
+        }
+    }
+}
