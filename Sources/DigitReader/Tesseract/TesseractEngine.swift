@@ -11,8 +11,22 @@ public final class TesseractEngine {
     public let modelPath: String
 
     /// Sets `OMP_THREAD_LIMIT=1` unless the user set it. Called by `init`; idempotent.
+    /// OpenMP reads it when the library loads, so a program should also call
+    /// `ensureSingleThreadedOpenMP(arguments:)` first thing in `main`.
     public static func prepareProcess() {
         setenv("OMP_THREAD_LIMIT", "1", 0)
+    }
+
+    /// OpenMP (linked in through Tesseract) reads `OMP_THREAD_LIMIT` when the process starts,
+    /// before any Swift code runs. If it is not set, set it and re-execute this program once
+    /// so that it takes effect; returns normally when it already is.
+    public static func ensureSingleThreadedOpenMP(arguments: [String]) {
+        guard ProcessInfo.processInfo.environment["OMP_THREAD_LIMIT"] == nil else { return }
+        setenv("OMP_THREAD_LIMIT", "1", 1)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        execv("/proc/self/exe", &argv)
+        // exec failed (no /proc): carry on; Tesseract still works, only slower in parallel.
     }
 
     /// Loads `language`.traineddata from `directory`.
@@ -43,7 +57,7 @@ public final class TesseractEngine {
         set("user_defined_dpi", "300")
         set("lstm_choice_mode", "2")
         set("debug_file", "/dev/null")
-        TessBaseAPISetPageSegMode(api, PSM_SINGLE_CHAR)
+        TessBaseAPISetPageSegMode(api, PSM_RAW_LINE)
     }
 
     deinit {
@@ -63,7 +77,14 @@ public final class TesseractEngine {
             TessBaseAPISetImage(handle, buffer.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
         }
         defer { TessBaseAPIClear(handle) }
-        guard TessBaseAPIRecognize(handle, nil) == 0, let it = TessBaseAPIGetIterator(handle) else { return [] }
+        guard TessBaseAPIRecognize(handle, nil) == 0 else { return [] }
+        // With nothing recognised the iterator points at no word and asking it for choices
+        // aborts inside Tesseract: check the text first.
+        guard let all = TessBaseAPIGetUTF8Text(handle) else { return [] }
+        let text = String(cString: all)
+        TessDeleteText(all)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+              let it = TessBaseAPIGetIterator(handle) else { return [] }
         defer { TessResultIteratorDelete(it) }
         let level = RIL_SYMBOL
         var choices: [(String, Double)] = []

@@ -53,9 +53,6 @@ public struct ImageLoader: Sendable {
         case .png: loaded = try PNGCodec.decode(data, name: name, maxPixels: maxPixels)
         case .other: loaded = try LeptonicaCodec.decode(data, name: name, maxPixels: maxPixels)
         }
-        if loaded.image.width < 64 || loaded.image.height < 64 {
-            throw .imageTooSmall(name, width: loaded.image.width, height: loaded.image.height)
-        }
         return loaded
     }
 }

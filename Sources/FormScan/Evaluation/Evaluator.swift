@@ -1,0 +1,142 @@
+import DigitReader
+import Foundation
+
+/// Runs the pipeline over every image with a truth file and scores it.
+public struct Evaluator {
+    public var scanner: PageScanner
+
+    public init(scanner: PageScanner) { self.scanner = scanner }
+
+    /// Images under `directory` (recursive) that have a `.truth.json` beside them, sorted.
+    public static func labelledImages(in directory: String) -> [String] {
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: directory) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            if rel.hasSuffix(".truth.json") || rel.hasSuffix(".json") { continue }
+            let full = (directory as NSString).appendingPathComponent(rel)
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+               fm.fileExists(atPath: TruthFile.path(forImage: full)) {
+                out.append(full)
+            }
+        }
+        return out.sorted()
+    }
+
+    public func run(directory: String, progress: ((Int, Int, String) -> Void)? = nil) throws(FormScanError) -> EvalReport {
+        let images = Self.labelledImages(in: directory)
+        var pages: [EvalReport.Page] = []
+        for (i, path) in images.enumerated() {
+            progress?(i + 1, images.count, path)
+            let truth = try TruthFile.load(TruthFile.path(forImage: path))
+            let start = ContinuousClock.now
+            do {
+                let result = try scanner.scan(path: path, templateID: truth.template)
+                let d = ContinuousClock.now - start
+                let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+                pages.append(Self.score(result, truth: truth, path: path, milliseconds: ms))
+            } catch {
+                pages.append(EvalReport.Page(file: path, template: truth.template, error: error.description,
+                                             fields: [], milliseconds: 0, status: nil))
+            }
+        }
+        return EvalReport(pages: pages)
+    }
+
+    /// Whether a box symbol agrees with the truth value at that position (right-aligned digits;
+    /// leading positions must be a filler; a zero may be written `X`).
+    static func boxCorrect(_ symbol: BoxSymbol?, position: Int, boxes: Int, truth: Int) -> Bool {
+        guard let symbol else { return false }
+        let digits = String(truth).compactMap { $0.wholeNumberValue }
+        let leading = boxes - digits.count
+        if position < leading { return symbol.isFiller }
+        let d = digits[position - leading]
+        if truth == 0 { return symbol == .digit(0) || symbol.isFiller }
+        return symbol == .digit(d)
+    }
+
+    static func score(_ r: PageResult, truth: TruthFile, path: String, milliseconds: Double) -> EvalReport.Page {
+        var fields: [EvalReport.Field] = []
+        for (id, expected) in truth.fields.sorted(by: { $0.key < $1.key }) {
+            guard let f = r.fields[id] else {
+                fields.append(.init(id: id, expected: expected, value: nil, status: .missing, boxesCorrect: 0, boxes: 0, read: "")); continue
+            }
+            let n = f.boxes.count
+            let correct = f.boxes.filter { boxCorrect($0.symbol, position: $0.position, boxes: n, truth: expected) }.count
+            let read = f.boxes.map { $0.symbol?.description ?? "?" }.map { $0 == "blank" ? "_" : $0 }.joined()
+            fields.append(.init(id: id, expected: expected, value: f.value, status: f.status, boxesCorrect: correct, boxes: n, read: read))
+        }
+        return EvalReport.Page(file: path, template: r.template, error: nil, fields: fields, milliseconds: milliseconds, status: r.status)
+    }
+}
+
+/// What `scan-c1 eval` reports.
+public struct EvalReport: Sendable, Codable {
+    public struct Field: Sendable, Codable {
+        public var id: String
+        public var expected: Int
+        public var value: Int?
+        public var status: FieldStatus
+        public var boxesCorrect: Int
+        public var boxes: Int
+        /// The box symbols as read, e.g. `X75`.
+        public var read: String
+        public var correct: Bool { value == expected }
+        /// Emitted as good but wrong: the number that must be zero.
+        public var silentError: Bool { (status == .verified || status == .corrected) && value != expected }
+    }
+    public struct Page: Sendable, Codable {
+        public var file: String
+        public var template: String
+        public var error: String?
+        public var fields: [Field]
+        public var milliseconds: Double
+        public var status: FieldStatus?
+        public var allCorrect: Bool { error == nil && fields.allSatisfy(\.correct) }
+        public var fieldsCorrect: Int { fields.filter(\.correct).count }
+    }
+
+    public var pages: [Page]
+
+    public struct Summary: Sendable, Codable {
+        public var pages: Int
+        public var pageErrors: Int
+        public var fields: Int
+        public var fieldsCorrect: Int
+        public var fieldAccuracy: Double
+        public var pagesAllCorrect: Int
+        public var pageAccuracy: Double
+        public var boxes: Int
+        public var boxesCorrect: Int
+        public var boxAccuracy: Double
+        public var silentErrors: Int
+        public var verifiedOrCorrected: Int
+        public var review: Int
+        public var missing: Int
+        public var reviewRate: Double
+        /// Fields that are correct or sent to review/missing (the promise: never silently wrong).
+        public var correctOrFlagged: Int
+        public var medianMilliseconds: Double
+        public var worstMilliseconds: Double
+    }
+
+    public var summary: Summary {
+        let fs = pages.flatMap(\.fields)
+        let boxes = fs.reduce(0) { $0 + $1.boxes }, boxesCorrect = fs.reduce(0) { $0 + $1.boxesCorrect }
+        let times = pages.filter { $0.error == nil }.map(\.milliseconds).sorted()
+        let review = fs.filter { $0.status == .review }.count, missing = fs.filter { $0.status == .missing }.count
+        let good = fs.filter { $0.status == .verified || $0.status == .corrected }.count
+        return Summary(
+            pages: pages.count, pageErrors: pages.filter { $0.error != nil }.count,
+            fields: fs.count, fieldsCorrect: fs.filter(\.correct).count,
+            fieldAccuracy: fs.isEmpty ? 0 : Double(fs.filter(\.correct).count) / Double(fs.count),
+            pagesAllCorrect: pages.filter(\.allCorrect).count,
+            pageAccuracy: pages.isEmpty ? 0 : Double(pages.filter(\.allCorrect).count) / Double(pages.count),
+            boxes: boxes, boxesCorrect: boxesCorrect, boxAccuracy: boxes == 0 ? 0 : Double(boxesCorrect) / Double(boxes),
+            silentErrors: fs.filter(\.silentError).count, verifiedOrCorrected: good, review: review, missing: missing,
+            reviewRate: fs.isEmpty ? 0 : Double(review + missing) / Double(fs.count),
+            correctOrFlagged: fs.filter { $0.correct || $0.status == .review || $0.status == .missing }.count,
+            medianMilliseconds: times.isEmpty ? 0 : times[times.count / 2], worstMilliseconds: times.last ?? 0)
+    }
+}

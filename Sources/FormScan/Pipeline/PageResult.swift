@@ -1,0 +1,107 @@
+import DigitReader
+
+/// How far a field (or a page) can be trusted. Ordered from best to worst.
+public enum FieldStatus: String, Sendable, Codable, Comparable, CaseIterable {
+    /// The best reading, and every hard rule that covers the field holds.
+    case verified
+    /// A lower-ranked reading was chosen because the rules demand it.
+    case corrected
+    /// A person must look: rules fail, readings are unsure, or the number is malformed.
+    case review
+    /// No usable reading: boxes empty or unreadable where a number is required.
+    case missing
+
+    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (a: FieldStatus, b: FieldStatus) -> Bool { a.rank < b.rank }
+}
+
+/// One box of a field: what the readers saw.
+public struct BoxResult: Sendable, Codable {
+    /// 0 = hundreds, 1 = tens, 2 = units.
+    public var position: Int
+    /// The symbol used for the value.
+    public var symbol: BoxSymbol?
+    /// Ranked candidates with probabilities.
+    public var candidates: [Candidate]
+    public var source: String
+    /// Fraction of the box covered by ink.
+    public var ink: Double
+}
+
+/// One field of the page.
+public struct FieldResult: Sendable, Codable {
+    public var id: String
+    public var label: String
+    /// The number, or nil when it could not be read with confidence to form one.
+    public var value: Int?
+    public var status: FieldStatus
+    /// Why the status is what it is, in plain words.
+    public var reasons: [String]
+    /// For `corrected`: the value the first readings gave.
+    public var firstReading: Int?
+    public var boxes: [BoxResult]
+}
+
+/// A rule's outcome on the values read.
+public struct RuleResult: Sendable, Codable {
+    public enum Outcome: String, Sendable, Codable { case pass, fail, unknown }
+    public var rule: String
+    public var label: String
+    public var soft: Bool
+    public var outcome: Outcome
+    /// The rule with numbers in place of fields, e.g. `135 + 1 = 136`.
+    public var numbers: String
+    public var fields: [String]
+}
+
+/// Time spent in each stage, milliseconds.
+public struct Timings: Sendable, Codable {
+    public var decode = 0.0
+    public var registration = 0.0
+    public var cleaning = 0.0
+    public var reading = 0.0
+    public var checks = 0.0
+    public var total: Double { decode + registration + cleaning + reading + checks }
+
+    enum CodingKeys: String, CodingKey { case decode, registration, cleaning, reading, checks, total }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(decode, forKey: .decode); try c.encode(registration, forKey: .registration)
+        try c.encode(cleaning, forKey: .cleaning); try c.encode(reading, forKey: .reading)
+        try c.encode(checks, forKey: .checks); try c.encode(total, forKey: .total)
+    }
+    public init() {}
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        decode = try c.decode(Double.self, forKey: .decode); registration = try c.decode(Double.self, forKey: .registration)
+        cleaning = try c.decode(Double.self, forKey: .cleaning); reading = try c.decode(Double.self, forKey: .reading)
+        checks = try c.decode(Double.self, forKey: .checks)
+    }
+}
+
+/// Everything learnt about one page image. Its JSON form is documented in docs/result-schema.md.
+public struct PageResult: Sendable, Codable {
+    public var schemaVersion = 1
+    public var file: String
+    public var template: String
+    public var templateTitle: String
+    public var image: ImageInfo
+    public var registration: Registration
+    /// Canonical field id -> result.
+    public var fields: [String: FieldResult]
+    /// Field ids in the form's order.
+    public var fieldOrder: [String]
+    public var rules: [RuleResult]
+    /// The worst field status.
+    public var status: FieldStatus
+    public var timings: Timings
+
+    public struct ImageInfo: Sendable, Codable {
+        public var width: Int
+        public var height: Int
+        public var format: String
+        public var exifOrientation: Int
+    }
+
+    public var orderedFields: [FieldResult] { fieldOrder.compactMap { fields[$0] } }
+}

@@ -1,0 +1,89 @@
+import DigitReader
+import Foundation
+
+/// Scans one page image end to end: load, identify/register, crop and clean boxes, read, check.
+///
+/// Holds a Tesseract engine: not thread-safe; make one per worker.
+public final class PageScanner {
+    public let store: TemplateStore
+    public let reader: TesseractDigitReader
+    public var loader: ImageLoader
+    let cleaner = BoxCleaner()
+
+    public init(store: TemplateStore, reader: TesseractDigitReader, loader: ImageLoader = ImageLoader()) {
+        self.store = store
+        self.reader = reader
+        self.loader = loader
+    }
+
+    /// - Parameter templateID: a template id, or nil / "auto" to pick the best matching one.
+    public func scan(path: String, templateID: String? = nil) throws(FormScanError) -> PageResult {
+        var timings = Timings()
+        var clock = ContinuousClock.now
+        func lap() -> Double {
+            let now = ContinuousClock.now
+            let d = now - clock
+            clock = now
+            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
+        let loaded = try loader.load(path)
+        timings.decode = lap()
+        let image = loaded.image
+        if max(image.width, image.height) < 600 {
+            throw .imageTooSmall(path, width: image.width, height: image.height)
+        }
+        let candidates: [LoadedTemplate]
+        if let templateID, templateID != "auto" { candidates = [try store.template(templateID)] } else { candidates = store.templates }
+        var best: (LoadedTemplate, Registration, GrayImage)?
+        for t in candidates {
+            let (r, turned) = Registrar(template: t.template).register(image)
+            if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
+        }
+        timings.registration = lap()
+        guard let (template, registration, page) = best else { throw .noFormFound(path) }
+        guard registration.isUsable else {
+            if candidates.count == 1 && registration.coverage >= 0.1 {
+                throw .wrongPage(path, template: template.id, score: registration.coverage)
+            }
+            throw .noFormFound(path)
+        }
+        // Boxes
+        var crops: [String: [BoxCrop]] = [:]
+        for f in template.template.fields {
+            crops[f.id] = f.boxes.map { cleaner.clean(cleaner.warp(page, box: Rect($0), transform: registration.transform)) }
+        }
+        timings.cleaning = lap()
+        var boxes: [String: [BoxResult]] = [:]
+        for f in template.template.fields {
+            boxes[f.id] = (crops[f.id] ?? []).enumerated().map { i, crop in
+                let reading = reader.read(crop)
+                return BoxResult(position: i, symbol: reading.best?.symbol, candidates: reading.candidates,
+                                 source: reading.source, ink: (crop.inkFraction * 1000).rounded() / 1000)
+            }
+        }
+        timings.reading = lap()
+        let (fields, rules) = PageChecker(template: template).check(boxes: boxes)
+        timings.checks = lap()
+        let status = fields.values.map(\.status).max() ?? .missing
+        return PageResult(file: path, template: template.id, templateTitle: template.template.title,
+                          image: .init(width: loaded.originalWidth, height: loaded.originalHeight,
+                                       format: loaded.format.rawValue, exifOrientation: loaded.exifOrientation),
+                          registration: registration, fields: fields, fieldOrder: template.template.fields.map(\.id),
+                          rules: rules, status: status, timings: timings)
+    }
+
+    /// The cleaned crops of a registered page (for inspection and training data export).
+    public func crops(path: String, templateID: String) throws(FormScanError) -> [(field: String, position: Int, crop: BoxCrop)] {
+        let template = try store.template(templateID)
+        let image = try loader.load(path).image
+        let (registration, page) = Registrar(template: template.template).register(image)
+        guard registration.isUsable else { throw .wrongPage(path, template: templateID, score: registration.coverage) }
+        var out: [(String, Int, BoxCrop)] = []
+        for f in template.template.fields {
+            for (i, b) in f.boxes.enumerated() {
+                out.append((f.id, i, cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))))
+            }
+        }
+        return out
+    }
+}

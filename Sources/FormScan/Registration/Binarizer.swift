@@ -1,0 +1,79 @@
+import DigitReader
+
+/// A 0/1 ink map of a page: 1 where a pixel is clearly darker than its neighbourhood.
+struct InkMap {
+    let width: Int
+    let height: Int
+    var bits: [UInt8]
+
+    @inline(__always) subscript(x: Int, y: Int) -> UInt8 { bits[y * width + x] }
+
+    /// Local-mean threshold (window `radius`), robust to uneven light and faint scans.
+    init(_ image: GrayImage, radius: Int = 15, contrast: Int = 20) {
+        width = image.width
+        height = image.height
+        let w = width, h = height
+        var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
+        image.pixels.withUnsafeBufferPointer { px in
+            for y in 0..<h {
+                var rowSum = 0
+                for x in 0..<w {
+                    rowSum += Int(px[y * w + x])
+                    integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + rowSum
+                }
+            }
+        }
+        var out = [UInt8](repeating: 0, count: w * h)
+        image.pixels.withUnsafeBufferPointer { px in
+            integral.withUnsafeBufferPointer { ii in
+                for y in 0..<h {
+                    let y0 = max(0, y - radius), y1 = min(h, y + radius + 1)
+                    for x in 0..<w {
+                        let x0 = max(0, x - radius), x1 = min(w, x + radius + 1)
+                        let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
+                        let mean = sum / ((y1 - y0) * (x1 - x0))
+                        let v = Int(px[y * w + x])
+                        // darker than the neighbourhood by a margin, and not near-white
+                        if v < mean - contrast && v < 200 { out[y * w + x] = 1 }
+                    }
+                }
+            }
+        }
+        bits = out
+    }
+
+    init(width: Int, height: Int, bits: [UInt8]) {
+        self.width = width; self.height = height; self.bits = bits
+    }
+
+    /// Keeps only pixels in horizontal (or vertical) dark runs at least `minRun` long: ruled lines.
+    func runs(horizontal: Bool, minRun: Int) -> InkMap {
+        var out = [UInt8](repeating: 0, count: width * height)
+        bits.withUnsafeBufferPointer { b in
+            if horizontal {
+                for y in 0..<height {
+                    var x = 0
+                    while x < width {
+                        if b[y * width + x] == 0 { x += 1; continue }
+                        var e = x
+                        while e < width && (b[y * width + e] != 0 || (e + 1 < width && b[y * width + e + 1] != 0)) { e += 1 }
+                        if e - x >= minRun { for k in x..<e { out[y * width + k] = 1 } }
+                        x = e + 1
+                    }
+                }
+            } else {
+                for x in 0..<width {
+                    var y = 0
+                    while y < height {
+                        if b[y * width + x] == 0 { y += 1; continue }
+                        var e = y
+                        while e < height && (b[e * width + x] != 0 || (e + 1 < height && b[(e + 1) * width + x] != 0)) { e += 1 }
+                        if e - y >= minRun { for k in y..<e { out[k * width + x] = 1 } }
+                        y = e + 1
+                    }
+                }
+            }
+        }
+        return InkMap(width: width, height: height, bits: out)
+    }
+}

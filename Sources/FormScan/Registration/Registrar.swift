@@ -1,0 +1,236 @@
+import DigitReader
+import Foundation
+
+/// Registers a page image onto a template using the template's ruled lines:
+/// a coarse search (orientation, skew, scale, shift) on line profiles of a small copy, then a
+/// projective fit to line positions measured along their normals in the full image.
+public struct Registrar: Sendable {
+    public var template: Template
+    /// Long side of the coarse working copy.
+    var coarseSide = 700
+    /// Template pixels between two samples on a ruled line.
+    var sampleStep = 12.0
+
+    public init(template: Template) { self.template = template }
+
+    /// Tries the four quarter turns; returns the best registration (usable or not) and the image
+    /// turned to match it.
+    public func register(_ image: GrayImage, quarterTurns turns: [Int] = [0, 1, 2, 3]) -> (Registration, GrayImage) {
+        var best: (Registration, GrayImage)?
+        for q in turns {
+            let turned = image.rotated(quarterTurns: q)
+            guard var r = registerUpright(turned) else { continue }
+            r.quarterTurns = q
+            if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
+            if r.isUsable && r.coverage > 0.85 { break }
+        }
+        if let best { return best }
+        let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
+                                    coarseScore: 0, skewDegrees: 0, scale: 1)
+        return (fallback, image)
+    }
+
+    private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
+
+    /// Registers an image assumed upright (any small skew).
+    func registerUpright(_ image: GrayImage) -> Registration? {
+        guard let coarse = coarseFit(image) else { return nil }
+        var h = coarse.transform
+        var result: (Homography, Double, Double)? = nil
+        for (i, radius) in [16.0, 8.0, 5.0, 4.0].enumerated() {
+            guard let fit = refine(image, h, radius: radius * max(1, coarse.scale), final: i == 3) else { break }
+            h = fit.0
+            result = fit
+        }
+        guard let (hh, residual, coverage) = result else {
+            return Registration(quarterTurns: 0, transform: coarse.transform, residual: .infinity, coverage: 0,
+                                coarseScore: coarse.score, skewDegrees: coarse.skew, scale: coarse.scale)
+        }
+        let scale = hh.scale(near: template.width / 2, template.height / 2)
+        return Registration(quarterTurns: 0, transform: hh, residual: residual / max(scale, 1e-6), coverage: coverage,
+                            coarseScore: coarse.score, skewDegrees: coarse.skew, scale: scale)
+    }
+
+    // MARK: coarse search
+
+    struct Coarse { var transform: Homography; var score: Double; var skew: Double; var scale: Double }
+
+    func coarseFit(_ image: GrayImage) -> Coarse? {
+        let k = Double(coarseSide) / Double(max(image.width, image.height))
+        let cw = max(1, Int(Double(image.width) * k)), ch = max(1, Int(Double(image.height) * k))
+        let small = image.resized(width: cw, height: ch)
+        let ink = InkMap(small, radius: 7, contrast: 18)
+        let hRuns = ink.runs(horizontal: true, minRun: 18)
+        let vRuns = ink.runs(horizontal: false, minRun: 18)
+        var hPoints: [(Double, Double)] = [], vPoints: [(Double, Double)] = []
+        for y in 0..<ch { for x in 0..<cw {
+            if hRuns[x, y] != 0 { hPoints.append((Double(x), Double(y))) }
+            if vRuns[x, y] != 0 { vPoints.append((Double(x), Double(y))) }
+        } }
+        if hPoints.count < 50 || vPoints.count < 20 { return nil }
+        let cx = Double(cw) / 2, cy = Double(ch) / 2
+        // Skew: sharpest horizontal-line profile.
+        var bestAngle = 0.0, bestSharp = -1.0
+        for step in -20...20 {
+            let a = Double(step) * 0.2 * .pi / 180
+            let t = tan(a)
+            var prof = [Double](repeating: 0, count: ch * 2)
+            for (x, y) in hPoints {
+                let yy = Int((y - (x - cx) * t).rounded()) + ch / 2
+                if yy >= 0 && yy < prof.count { prof[yy] += 1 }
+            }
+            let sharp = prof.reduce(0) { $0 + $1 * $1 }
+            if sharp > bestSharp { bestSharp = sharp; bestAngle = a }
+        }
+        let t = tan(bestAngle)
+        // Profiles in the deskewed frame: x' = x + (y - cy) t, y' = y - (x - cx) t.
+        func profile(_ pts: [(Double, Double)], vertical: Bool, length: Int) -> [Double] {
+            var p = [Double](repeating: 0, count: length)
+            for (x, y) in pts {
+                let v = vertical ? x + (y - cy) * t : y - (x - cx) * t
+                let i = Int(v.rounded())
+                if i >= 0 && i < length { p[i] += 1 }
+            }
+            // tolerate ±1 pixel
+            var q = p
+            for i in 0..<length { q[i] = max(p[max(0, i - 1)], p[i], p[min(length - 1, i + 1)]) }
+            return q
+        }
+        let py = profile(hPoints, vertical: false, length: ch)
+        let px = profile(vPoints, vertical: true, length: cw)
+        let c = Double(coarseSide) / max(template.width, template.height)
+        let hLines = template.lines.horizontal.map { (pos: $0[0] * c, len: abs($0[2] - $0[1]) * c) }
+        let vLines = template.lines.vertical.map { (pos: $0[0] * c, len: abs($0[2] - $0[1]) * c) }
+        let hTotal = hLines.reduce(0) { $0 + $1.len }, vTotal = vLines.reduce(0) { $0 + $1.len }
+        // For a scale s, the best shift and the fraction of line length explained.
+        func bestShift(_ lines: [(pos: Double, len: Double)], total: Double, profile p: [Double], s: Double) -> (Double, Double) {
+            var best = (-1.0, 0.0)
+            let n = p.count
+            let span = (lines.map(\.pos).max() ?? 0) * s
+            let lo = -Int(span) - 10, hi = n + 10
+            for shift in stride(from: lo, to: hi, by: 1) {
+                var sc = 0.0
+                for l in lines {
+                    let i = Int((l.pos * s).rounded()) + shift
+                    if i >= 0 && i < n { sc += min(p[i], l.len * s) }
+                }
+                if sc > best.0 { best = (sc, Double(shift)) }
+            }
+            return (best.0 / (total * s), best.1)
+        }
+        var best: (score: Double, s: Double, tx: Double, ty: Double) = (-1, 1, 0, 0)
+        var s = 0.45
+        while s <= 1.35 {
+            let (sy, ty) = bestShift(hLines, total: hTotal, profile: py, s: s)
+            let (sx, tx) = bestShift(vLines, total: vTotal, profile: px, s: s)
+            let score = 0.6 * sy + 0.4 * sx
+            if score > best.score { best = (score, s, tx, ty) }
+            s += 0.01
+        }
+        // template -> deskewed coarse: (s c x + tx, s c y + ty); deskewed -> coarse: invert
+        // x' = x + t y - t cy, y' = -t x + y + t cx.
+        let a1 = Homography([best.s * c, 0, best.tx, 0, best.s * c, best.ty, 0, 0, 1])
+        let d = Homography([1, t, -t * cy, -t, 1, t * cx, 0, 0, 1])
+        let down = Homography([1 / k, 0, 0, 0, 1 / k, 0, 0, 0, 1])
+        let h = down.composed(after: d.inverse.composed(after: a1))
+        return Coarse(transform: h, score: best.score, skew: bestAngle * 180 / .pi, scale: best.s * c / k)
+    }
+
+    // MARK: fine fit
+
+    /// One round: measure every line sample near its predicted place, fit a homography to the
+    /// measurements (outliers dropped), return it with the RMS residual (image px) and coverage.
+    func refine(_ image: GrayImage, _ h: Homography, radius: Double, final: Bool) -> (Homography, Double, Double)? {
+        struct Sample { var tx: Double; var ty: Double; var nx: Double; var ny: Double; var qx: Double; var qy: Double; var horizontal: Bool }
+        var samples: [Sample] = []
+        var total = 0, totalH = 0
+        func measure(_ tx: Double, _ ty: Double, horizontal: Bool) {
+            total += 1
+            if horizontal { totalH += 1 }
+            let p = h.apply(tx, ty)
+            let along = horizontal ? h.apply(tx + 1, ty) : h.apply(tx, ty + 1)
+            var ux = along.x - p.x, uy = along.y - p.y
+            let ul = (ux * ux + uy * uy).squareRoot()
+            guard ul > 1e-9 else { return }
+            ux /= ul; uy /= ul
+            let nx = -uy, ny = ux
+            let r = Int(radius.rounded(.up))
+            var darkness = [Double](repeating: 0, count: 2 * r + 1)
+            for o in -r...r {
+                var sum = 0.0
+                for u in -3...3 {
+                    let x = p.x + Double(o) * nx + Double(u) * ux, y = p.y + Double(o) * ny + Double(u) * uy
+                    sum += 255 - image.sample(x: x, y: y)
+                }
+                darkness[o + r] = sum / 7
+            }
+            var bi = 0
+            for i in darkness.indices where darkness[i] > darkness[bi] { bi = i }
+            let sorted = darkness.sorted()
+            let background = sorted[sorted.count / 2]
+            guard darkness[bi] - background > 45, bi > 0, bi < darkness.count - 1 else { return }
+            // sub-pixel peak
+            let l = darkness[bi - 1], c = darkness[bi], rr = darkness[bi + 1]
+            let den = l - 2 * c + rr
+            let off = Double(bi - r) + (abs(den) > 1e-9 ? 0.5 * (l - rr) / den : 0)
+            samples.append(Sample(tx: tx, ty: ty, nx: nx, ny: ny, qx: p.x + off * nx, qy: p.y + off * ny, horizontal: horizontal))
+        }
+        for l in template.lines.horizontal {
+            let (y, x0, x1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
+            var x = x0 + 6
+            while x <= x1 - 6 { measure(x, y, horizontal: true); x += sampleStep }
+        }
+        for l in template.lines.vertical {
+            let (x, y0, y1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
+            var y = y0 + 6
+            while y <= y1 - 6 { measure(x, y, horizontal: false); y += sampleStep }
+        }
+        guard samples.count >= 12, total > 0 else { return nil }
+        // Normalised coordinates for a well-conditioned system.
+        let sT = 1.0 / max(template.width, template.height)
+        let sI = 1.0 / Double(max(image.width, image.height))
+        var inliers = samples
+        var fitted = h
+        var rms = Double.infinity
+        for _ in 0..<4 {
+            var ata = [[Double]](repeating: [Double](repeating: 0, count: 8), count: 8)
+            var atb = [Double](repeating: 0, count: 8)
+            for s in inliers {
+                let x = s.tx * sT, y = s.ty * sT
+                let nq = s.nx * s.qx * sI + s.ny * s.qy * sI
+                let row = [s.nx * x, s.nx * y, s.nx, s.ny * x, s.ny * y, s.ny, -nq * x, -nq * y]
+                for i in 0..<8 {
+                    atb[i] += row[i] * nq
+                    for j in 0..<8 { ata[i][j] += row[i] * row[j] }
+                }
+            }
+            guard let p = LinearSolver.solve(ata, atb) else { return nil }
+            let hn = Homography([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], 1])
+            // back to pixel frames: H = S_I^-1 * Hn * S_T
+            let sTm = Homography([sT, 0, 0, 0, sT, 0, 0, 0, 1])
+            let sIinv = Homography([1 / sI, 0, 0, 0, 1 / sI, 0, 0, 0, 1])
+            fitted = sIinv.composed(after: hn.composed(after: sTm))
+            func residual(_ s: Sample) -> Double {
+                let p = fitted.apply(s.tx, s.ty)
+                return abs((p.x - s.qx) * s.nx + (p.y - s.qy) * s.ny)
+            }
+            let res = inliers.map(residual)
+            rms = (res.reduce(0) { $0 + $1 * $1 } / Double(max(1, res.count))).squareRoot()
+            let sortedRes = res.sorted()
+            let cut = max(1.5, 3 * sortedRes[sortedRes.count / 2])
+            let kept = inliers.filter { residual($0) <= cut }
+            if kept.count == inliers.count || kept.count < 12 { break }
+            inliers = kept
+        }
+        // coverage: samples of the whole template consistent with the fit
+        // Coverage: the smaller of the horizontal and vertical fractions of samples consistent
+        // with the fit, so that a page sharing only the long horizontal rules does not pass.
+        let agreeing = samples.filter { s in
+            let p = fitted.apply(s.tx, s.ty)
+            return abs((p.x - s.qx) * s.nx + (p.y - s.qy) * s.ny) <= 2.5
+        }
+        let agreeH = agreeing.filter(\.horizontal).count, agreeV = agreeing.count - agreeH
+        let covH = Double(agreeH) / Double(max(1, totalH)), covV = Double(agreeV) / Double(max(1, total - totalH))
+        return (fitted, rms, min(covH, covV))
+    }
+}

@@ -1,0 +1,29 @@
+/// How a page image was laid onto a template, with the figures a person needs to audit it.
+public struct Registration: Sendable, Codable {
+    /// Clockwise quarter turns applied to the image before registering (0–3).
+    public var quarterTurns: Int
+    /// Template pixels -> pixels of the image after `quarterTurns`.
+    public var transform: Homography
+    /// Root-mean-square distance, in template pixels, between the template's ruled lines and the
+    /// lines found in the image after the fit (0 = perfect; above ~2 the boxes may be cut wrongly).
+    public var residual: Double
+    /// Fraction of the template's ruled-line samples found in the image (1 = every line seen).
+    public var coverage: Double
+    /// Fraction of the template's line length found by the coarse search.
+    public var coarseScore: Double
+    /// Page skew found by the coarse search, degrees.
+    public var skewDegrees: Double
+    /// Image pixels per template pixel at the page centre.
+    public var scale: Double
+
+    /// Registration good enough to read boxes.
+    public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= RegistrationLimits.maximumResidual }
+}
+
+/// The thresholds for accepting a registration, in one place.
+public enum RegistrationLimits {
+    /// Below this fraction of ruled lines found, the image is not this page.
+    public static let minimumCoverage = 0.55
+    /// Above this residual (template pixels), boxes would be cut off their printed frames.
+    public static let maximumResidual = 2.5
+}

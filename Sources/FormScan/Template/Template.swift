@@ -1,0 +1,59 @@
+import Foundation
+
+/// One page of one form: where its boxes are, how to find it in a photo, what must add up.
+/// The file format is documented in `Templates/README.md`.
+public struct Template: Sendable, Codable {
+    public var id: String
+    public var title: String
+    /// Text of the page's printed code (barcode), when it has one.
+    public var pageCode: String?
+    /// File name of the reference image beside the JSON.
+    public var referenceImage: String
+    public var referenceSource: String?
+    /// Size of the reference image; every coordinate below is in its pixels.
+    public var width: Double
+    public var height: Double
+    /// Registration marks (black squares) as `[x, y, w, h]`.
+    public var marks: [[Double]]
+    /// Ruled lines used to register a photo onto the reference.
+    public var lines: RuledLines
+    public var fields: [Field]
+    public var rules: [RuleSpec]
+
+    public struct RuledLines: Sendable, Codable {
+        /// `[y, x0, x1]`: a horizontal line at height y from x0 to x1.
+        public var horizontal: [[Double]]
+        /// `[x, y0, y1]`: a vertical line at x from y0 to y1.
+        public var vertical: [[Double]]
+    }
+
+    public struct Field: Sendable, Codable {
+        /// Canonical id (see FORMS.md), e.g. `pemilih_dpt_l`.
+        public var id: String
+        /// The form's own wording.
+        public var label: String
+        /// The 3 digit boxes, hundreds first, each `[x, y, w, h]` from box line to box line.
+        public var boxes: [[Double]]
+    }
+
+    public struct RuleSpec: Sendable, Codable {
+        /// e.g. `pemilih_total_l = pemilih_dpt_l + pemilih_dptb_l + pemilih_dpk_l`.
+        public var rule: String
+        public var label: String?
+        /// Soft rules warn; they never reject a reading.
+        public var soft: Bool?
+    }
+
+    public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
+}
+
+/// A rectangle in some pixel frame.
+public struct Rect: Sendable, Codable, Equatable {
+    public var x: Double, y: Double, width: Double, height: Double
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x; self.y = y; self.width = width; self.height = height
+    }
+    init(_ a: [Double]) { self.init(x: a[0], y: a[1], width: a[2], height: a[3]) }
+    public var midX: Double { x + width / 2 }
+    public var midY: Double { y + height / 2 }
+}

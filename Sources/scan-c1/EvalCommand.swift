@@ -1,0 +1,72 @@
+import ArgumentParser
+import DigitReader
+import FormScan
+import Foundation
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure reading accuracy on a folder of images with NAME.truth.json files beside them."
+    )
+
+    @Argument(help: "Folder searched recursively for images with a truth file.")
+    var directory: String
+
+    @Flag(help: "Print the full report as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "How many of the worst pages to list.")
+    var worst = 5
+
+    @OptionGroup var reader: ReaderOptions
+
+    func run() throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(directory) is not a folder")
+        }
+        let scanner = try reader.makeScanner()
+        let report: EvalReport
+        do {
+            report = try Evaluator(scanner: scanner).run(directory: directory) { i, n, path in
+                if !json { Diagnostics.note("[\(i)/\(n)] \((path as NSString).lastPathComponent)") }
+            }
+        } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(Exit.badInput)
+        }
+        if json { print(jsonString(report)); return }
+        print(EvalTable.render(report, worst: worst))
+    }
+}
+
+enum EvalTable {
+    static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+    static func render(_ report: EvalReport, worst: Int) -> String {
+        let s = report.summary
+        var out: [String] = []
+        out.append("pages: \(s.pages) (\(s.pageErrors) could not be read)")
+        out.append("fields: \(s.fieldsCorrect)/\(s.fields) correct (\(pct(s.fieldAccuracy)))")
+        out.append("whole pages correct: \(s.pagesAllCorrect)/\(s.pages) (\(pct(s.pageAccuracy)))")
+        out.append("boxes: \(s.boxesCorrect)/\(s.boxes) correct (\(pct(s.boxAccuracy)))")
+        out.append("silent errors (verified or corrected but wrong): \(s.silentErrors)")
+        out.append("status: \(s.verifiedOrCorrected) verified/corrected, \(s.review) review, \(s.missing) missing (review rate \(pct(s.reviewRate)))")
+        out.append("correct or flagged: \(s.correctOrFlagged)/\(s.fields)")
+        out.append(String(format: "time per page: median %.0f ms, worst %.0f ms", s.medianMilliseconds, s.worstMilliseconds))
+        let ranked = report.pages.sorted { ($0.error != nil ? -1 : $0.fieldsCorrect - $0.fields.count) < ($1.error != nil ? -1 : $1.fieldsCorrect - $1.fields.count) }
+        if worst > 0 {
+            out.append("")
+            out.append("worst pages:")
+            for p in ranked.prefix(worst) {
+                let name = (p.file as NSString).lastPathComponent
+                if let e = p.error { out.append("  \(name): ERROR \(e)"); continue }
+                out.append("  \(name): \(p.fieldsCorrect)/\(p.fields.count) fields correct, status \(p.status?.rawValue ?? "-")")
+                for f in p.fields where !f.correct || f.silentError {
+                    out.append("    \(f.id): expected \(f.expected), read \(f.read) -> \(f.value.map(String.init) ?? "none") [\(f.status.rawValue)]\(f.silentError ? "  SILENT ERROR" : "")")
+                }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import DigitReader
+import FormScan
+import Foundation
+
+@main
+struct ScanC1: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan-c1",
+        abstract: "Read the handwritten numbers on Indonesian election tally sheets (C1 / C.Hasil) and check them against the form's own arithmetic.",
+        discussion: """
+        Every number is either confirmed by the form's rules or flagged for a person, with the reason.
+
+        Exit codes:
+          0   every field verified (or corrected by the rules)
+          1   the page was read but some fields need review or are missing
+          2   the image could not be read as a form (missing, damaged, not a form, wrong page)
+          3   the reader or a template could not be loaded
+          64  bad usage (unknown option, bad value)
+        """,
+        version: "0.1.0",
+        subcommands: [ScanCommand.self, EvalCommand.self, TemplatesCommand.self],
+        defaultSubcommand: ScanCommand.self
+    )
+
+    static func main() {
+        TesseractEngine.ensureSingleThreadedOpenMP(arguments: CommandLine.arguments)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Documented exit codes.
+enum Exit {
+    static let ok: Int32 = 0
+    static let needsReview: Int32 = 1
+    static let badInput: Int32 = 2
+    static let setupFailed: Int32 = 3
+}
+
+/// Options shared by the commands that read pages.
+struct ReaderOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder of template JSON files (default: the templates shipped with the tool).")
+    var templates: String?
+
+    @Option(name: .long, help: "Folder holding the Tesseract model (default: shipped model, then the system tessdata).")
+    var modelDir: String?
+
+    @Option(name: .long, help: "Largest image accepted, in pixels.")
+    var maxPixels: Int = 64_000_000
+
+    func validate() throws {
+        if maxPixels < 1_000_000 { throw ValidationError("--max-pixels must be at least 1000000") }
+    }
+
+    /// Builds the scanner, or exits with a clear message and code 3.
+    func makeScanner() throws -> PageScanner {
+        do {
+            let store = try TemplateStore(directory: templates)
+            let reader = try TesseractDigitReader(models: ModelLocator(directory: modelDir))
+            return PageScanner(store: store, reader: reader, loader: ImageLoader(maxPixels: maxPixels))
+        } catch let e as FormScanError {
+            Diagnostics.error(e.description)
+            throw ExitCode(Exit.setupFailed)
+        } catch let e as DigitReaderError {
+            Diagnostics.error(e.description)
+            throw ExitCode(Exit.setupFailed)
+        }
+    }
+}
+
+enum Diagnostics {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("scan-c1: error: \(message)\n".utf8))
+    }
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("scan-c1: \(message)\n".utf8))
+    }
+}
+
+func jsonString<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import DigitReader
+import FormScan
+import Foundation
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Read one or more page images and print each field, its boxes, the rules and a status."
+    )
+
+    @Argument(help: "Page images (JPEG, PNG, TIFF…; the format is read from the content).")
+    var images: [String]
+
+    @Option(name: .shortAndLong, help: "Template id, or 'auto' to identify the page (see `scan-c1 templates`).")
+    var template: String = "auto"
+
+    @Flag(help: "Print JSON (schema: docs/result-schema.md) instead of a table.")
+    var json = false
+
+    @OptionGroup var reader: ReaderOptions
+
+    func validate() throws {
+        if images.isEmpty { throw ValidationError("give at least one image") }
+    }
+
+    func run() throws {
+        let scanner = try reader.makeScanner()
+        var worst = Exit.ok
+        var results: [PageResult] = []
+        for path in images {
+            do {
+                let result = try scanner.scan(path: path, templateID: template)
+                results.append(result)
+                if !json { print(ResultTable.render(result)) }
+                if result.status > .corrected { worst = max(worst, Exit.needsReview) }
+            } catch {
+                Diagnostics.error(error.description)
+                worst = max(worst, Exit.badInput)
+            }
+        }
+        if json { print(results.count == 1 && images.count == 1 ? jsonString(results[0]) : jsonString(results)) }
+        if worst != Exit.ok { throw ExitCode(worst) }
+    }
+}
+
+struct TemplatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "templates", abstract: "List the known templates.")
+    @Option(name: .long, help: "Folder of template JSON files (default: the shipped templates).")
+    var templates: String?
+
+    func run() throws {
+        do {
+            let store = try TemplateStore(directory: templates)
+            for t in store.templates {
+                print("\(t.id)\t\(t.template.fields.count) fields\t\(t.rules.count) rules\t\(t.template.title)")
+            }
+        } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(Exit.setupFailed)
+        }
+    }
+}
