@@ -8,6 +8,16 @@ public struct BoxCleaner: Sendable {
 
     public init() {}
 
+    /// Whether the whole box (with its printed frame) lies inside the image.
+    public func isInside(_ image: GrayImage, box: Rect, transform: Homography) -> Bool {
+        let corners = [(box.x - 2, box.y - 2), (box.x + box.width + 2, box.y - 2),
+                       (box.x - 2, box.y + box.height + 2), (box.x + box.width + 2, box.y + box.height + 2)]
+        return corners.allSatisfy { c in
+            let p = transform.apply(c.0, c.1)
+            return p.x >= 0 && p.y >= 0 && p.x < Double(image.width) && p.y < Double(image.height)
+        }
+    }
+
     /// The box as it appears in the image, resampled to template resolution (lines included).
     public func warp(_ image: GrayImage, box: Rect, transform: Homography) -> GrayImage {
         let w = Int((box.width + 2 * margin).rounded()), h = Int((box.height + 2 * margin).rounded())
@@ -31,40 +41,65 @@ public struct BoxCleaner: Sendable {
         return out
     }
 
-    /// Finds the printed frame in a warped box, removes it and everything outside, and keeps the ink.
-    public func clean(_ warped: GrayImage) -> BoxCrop {
-        let w = warped.width, h = warped.height
-        let m = Int(margin.rounded())
-        // Paper level: a high percentile of the cut.
+    /// The printed frame of a box found in a warped cut: the inner edge of each line, or nil
+    /// for a line that was not found near its expected place.
+    public struct Frame: Sendable, Equatable {
+        public var top: Int?, bottom: Int?, left: Int?, right: Int?
+        /// How many of the four lines were found.
+        public var found: Int { [top, bottom, left, right].compactMap { $0 }.count }
+    }
+
+    /// Paper level and ink threshold of a cut.
+    func levels(_ warped: GrayImage) -> (paper: Int, threshold: Int) {
         var hist = [Int](repeating: 0, count: 256)
         for v in warped.pixels { hist[Int(v)] += 1 }
         var acc = 0, paper = 255
         for v in stride(from: 255, through: 0, by: -1) { acc += hist[v]; if acc >= warped.pixels.count / 5 { paper = v; break } }
-        let threshold = max(40, Int(Double(paper) * 0.62))
+        return (paper, max(40, Int(Double(paper) * 0.62)))
+    }
+
+    /// Finds the printed lines around the box: the darkest row/column bands near each nominal edge.
+    public func findFrame(_ warped: GrayImage) -> Frame {
+        let w = warped.width, h = warped.height
+        let m = Int(margin.rounded())
+        // A printed line is the row (column) with the most pixels darker than paper; faint scans
+        // break lines into dashes and lighten them, so "darker" is a light threshold and 40% of
+        // the span is enough. Searched within 4 px of where the template puts the line.
+        let paper = Double(levels(warped).paper)
+        let lineLevel = UInt8(max(0, min(255, paper * 0.8)))
+        func band(near nominal: Int, from: Int, to: Int, rows: Bool) -> (Int, Int)? {
+            let limit = rows ? h : w
+            let lo = max(0, nominal - 4), hi = min(limit - 1, nominal + 4)
+            guard lo <= hi, from < to else { return nil }
+            var fractions = [Double](repeating: 0, count: hi - lo + 1)
+            for i in lo...hi {
+                var dark = 0
+                for j in from..<to where (rows ? warped[j, i] : warped[i, j]) < lineLevel { dark += 1 }
+                fractions[i - lo] = Double(dark) / Double(to - from)
+            }
+            guard let best = fractions.indices.max(by: { fractions[$0] < fractions[$1] }), fractions[best] >= 0.4 else { return nil }
+            var a = best, b = best
+            while a > 0 && fractions[a - 1] >= 0.5 * fractions[best] { a -= 1 }
+            while b < fractions.count - 1 && fractions[b + 1] >= 0.5 * fractions[best] { b += 1 }
+            return (lo + a, lo + b)
+        }
+        return Frame(top: band(near: m, from: m + 4, to: w - m - 4, rows: true)?.1,
+                     bottom: band(near: h - 1 - m, from: m + 4, to: w - m - 4, rows: true)?.0,
+                     left: band(near: m, from: m + 4, to: h - m - 4, rows: false)?.1,
+                     right: band(near: w - 1 - m, from: m + 4, to: h - m - 4, rows: false)?.0)
+    }
+
+    /// Removes the printed frame and everything outside it, and keeps the ink.
+    public func clean(_ warped: GrayImage) -> BoxCrop {
+        let w = warped.width, h = warped.height
+        let m = Int(margin.rounded())
+        let (paper, threshold) = levels(warped)
         func isDark(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < threshold }
-        // Printed lines: the darkest row/column band near each nominal edge.
-        func lineRow(near nominal: Int, from: Int, to: Int) -> (Int, Int)? {
-            var rows: [Int] = []
-            for y in max(0, nominal - m + 1)...min(h - 1, nominal + m - 1) {
-                var dark = 0
-                for x in from..<to where isDark(x, y) { dark += 1 }
-                if Double(dark) >= 0.55 * Double(to - from) { rows.append(y) }
-            }
-            return rows.isEmpty ? nil : (rows.min()!, rows.max()!)
-        }
-        func lineCol(near nominal: Int, from: Int, to: Int) -> (Int, Int)? {
-            var cols: [Int] = []
-            for x in max(0, nominal - m + 1)...min(w - 1, nominal + m - 1) {
-                var dark = 0
-                for y in from..<to where isDark(x, y) { dark += 1 }
-                if Double(dark) >= 0.55 * Double(to - from) { cols.append(x) }
-            }
-            return cols.isEmpty ? nil : (cols.min()!, cols.max()!)
-        }
-        let top = (lineRow(near: m, from: m + 4, to: w - m - 4)?.1 ?? m + 1) + 3
-        let bottom = (lineRow(near: h - 1 - m, from: m + 4, to: w - m - 4)?.0 ?? h - m - 2) - 3
-        let left = (lineCol(near: m, from: m + 4, to: h - m - 4)?.1 ?? m + 1) + 3
-        let right = (lineCol(near: w - 1 - m, from: m + 4, to: h - m - 4)?.0 ?? w - m - 2) - 3
+        let frame = findFrame(warped)
+        let top = (frame.top ?? m + 1) + 3
+        let bottom = (frame.bottom ?? h - m - 2) - 3
+        let left = (frame.left ?? m + 1) + 3
+        let right = (frame.right ?? w - m - 2) - 3
         let iw = right - left + 1, ih = bottom - top + 1
         guard iw > 8, ih > 8 else {
             return BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: 0, isBlank: true, boxWidth: max(0, iw), boxHeight: max(0, ih))

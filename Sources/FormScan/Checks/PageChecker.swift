@@ -15,7 +15,11 @@ struct PageChecker {
             var value: Int?
             if bs.contains(where: { $0.symbol == nil }) {
                 status = .missing
-                reasons.append("a box could not be read")
+                if bs.contains(where: { $0.source == "outside-image" }) {
+                    reasons.append("a box is partly outside the image: retake or rescan the whole page")
+                } else {
+                    reasons.append("a box could not be read")
+                }
             } else {
                 switch FieldAssembly.assemble(bs.compactMap(\.symbol)) {
                 case .value(let v): value = v

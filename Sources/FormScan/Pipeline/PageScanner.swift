@@ -42,20 +42,27 @@ public final class PageScanner {
         timings.registration = lap()
         guard let (template, registration, page) = best else { throw .noFormFound(path) }
         guard registration.isUsable else {
-            if candidates.count == 1 && registration.coverage >= 0.1 {
+            if candidates.count == 1 {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
             }
             throw .noFormFound(path)
         }
         // Boxes
-        var crops: [String: [BoxCrop]] = [:]
+        var crops: [String: [BoxCrop?]] = [:]
         for f in template.template.fields {
-            crops[f.id] = f.boxes.map { cleaner.clean(cleaner.warp(page, box: Rect($0), transform: registration.transform)) }
+            crops[f.id] = f.boxes.map { b -> BoxCrop? in
+                // A box cut by the edge of the image is not read: half a digit is a wrong digit.
+                guard cleaner.isInside(page, box: Rect(b), transform: registration.transform) else { return nil }
+                return cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))
+            }
         }
         timings.cleaning = lap()
         var boxes: [String: [BoxResult]] = [:]
         for f in template.template.fields {
             boxes[f.id] = (crops[f.id] ?? []).enumerated().map { i, crop in
+                guard let crop else {
+                    return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0)
+                }
                 let reading = reader.read(crop)
                 return BoxResult(position: i, symbol: reading.best?.symbol, candidates: reading.candidates,
                                  source: reading.source, ink: (crop.inkFraction * 1000).rounded() / 1000)
