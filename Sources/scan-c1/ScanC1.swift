@@ -19,7 +19,7 @@ struct ScanC1: ParsableCommand {
           64  bad usage (unknown option, bad value)
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, EvalCommand.self, TemplatesCommand.self],
+        subcommands: [ScanCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
@@ -61,7 +61,7 @@ struct ReaderOptions: ParsableArguments {
     func makeScanner() throws -> PageScanner {
         do {
             let store = try TemplateStore(directory: templates)
-            let reader = try TesseractDigitReader(models: ModelLocator(directory: modelDir))
+            let reader = try BoxReader(models: ModelLocator(directory: modelDir))
             return PageScanner(store: store, reader: reader, loader: ImageLoader(maxPixels: maxPixels))
         } catch let e as FormScanError {
             Diagnostics.error(e.description)

@@ -20,7 +20,7 @@ enum Fixtures {
     static let store: TemplateStore = try! TemplateStore()
 
     static func scanner() throws -> PageScanner {
-        PageScanner(store: store, reader: try TesseractDigitReader())
+        PageScanner(store: store, reader: try BoxReader())
     }
 
     /// A scratch folder for files a test writes.

@@ -95,6 +95,21 @@ public struct ModelLocator: Sendable {
         return dirs
     }
 
+    /// The learned classifier's weights: `classifier.bin` in the given folder, else the shipped
+    /// one; nil when there is none (Tesseract then reads alone).
+    public func classifierPath() throws(DigitReaderError) -> String? {
+        let name = "classifier.bin"
+        if let directory {
+            let p = (directory as NSString).appendingPathComponent(name)
+            return FileManager.default.fileExists(atPath: p) ? p : nil
+        }
+        if let bundled = Bundle.module.resourceURL?.appendingPathComponent("Models").appendingPathComponent(name).path,
+           FileManager.default.fileExists(atPath: bundled) {
+            return bundled
+        }
+        return nil
+    }
+
     public func locate() throws(DigitReaderError) -> (directory: String, language: String) {
         if let directory {
             let path = (directory as NSString).appendingPathComponent("\(language).traineddata")

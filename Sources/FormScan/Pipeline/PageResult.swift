@@ -26,6 +26,15 @@ public struct BoxResult: Sendable, Codable {
     public var source: String
     /// Fraction of the box covered by ink.
     public var ink: Double
+    /// Each reader's own best guess (Tesseract, the classifier), before combination.
+    public var readers: [ReaderVote]
+}
+
+/// One reader's best guess for a box.
+public struct ReaderVote: Sendable, Codable {
+    public var source: String
+    public var symbol: BoxSymbol?
+    public var probability: Double
 }
 
 /// One field of the page.

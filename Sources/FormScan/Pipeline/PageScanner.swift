@@ -6,11 +6,11 @@ import Foundation
 /// Holds a Tesseract engine: not thread-safe; make one per worker.
 public final class PageScanner {
     public let store: TemplateStore
-    public let reader: TesseractDigitReader
+    public let reader: BoxReader
     public var loader: ImageLoader
     let cleaner = BoxCleaner()
 
-    public init(store: TemplateStore, reader: TesseractDigitReader, loader: ImageLoader = ImageLoader()) {
+    public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader()) {
         self.store = store
         self.reader = reader
         self.loader = loader
@@ -61,15 +61,16 @@ public final class PageScanner {
         for f in template.template.fields {
             boxes[f.id] = (crops[f.id] ?? []).enumerated().map { i, crop in
                 guard let crop else {
-                    return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0)
+                    return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0, readers: [])
                 }
-                let reading = reader.read(crop)
+                let (reading, readers) = reader.read(crop)
                 return BoxResult(position: i, symbol: reading.best?.symbol, candidates: reading.candidates,
-                                 source: reading.source, ink: (crop.inkFraction * 1000).rounded() / 1000)
+                                 source: reading.source, ink: (crop.inkFraction * 1000).rounded() / 1000,
+                                 readers: readers.map { ReaderVote(source: $0.source, symbol: $0.best?.symbol, probability: $0.best?.probability ?? 0) })
             }
         }
         timings.reading = lap()
-        let (fields, rules) = PageChecker(template: template).check(boxes: boxes)
+        let (fields, rules) = Reconciler(template: template).check(boxes: boxes)
         timings.checks = lap()
         let status = fields.values.map(\.status).max() ?? .missing
         return PageResult(file: path, template: template.id, templateTitle: template.template.title,

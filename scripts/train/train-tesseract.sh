@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Reproduces Sources/DigitReader/Models/digits.traineddata: Tesseract's own LSTM trainer, from
+# scratch, on boxed handwritten digits (MNIST training split + synthetic X, -, seven-segment),
+# rendered as DigitReader renders boxes. Needs Debian's tesseract-ocr (lstmtraining & co).
+# One core; about ITER1+ITER2 iterations. Intermediate files stay in $WORK (not committed).
+#
+# usage: scripts/train/train-tesseract.sh [WORK_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WORK=${1:-/tmp/scan-c1-tesstrain}
+ITER1=${ITER1:-30000}     # learning rate 0.002
+ITER2=${ITER2:-60000}     # total after the second phase at 0.0005
+LINES=${LINES:-16000}
+mkdir -p "$WORK"
+export OMP_THREAD_LIMIT=1
+
+if [ ! -f "$WORK/data/.done" ]; then
+    python3 scripts/train/make_tesseract_lines.py "$WORK/data" --lines "$LINES" --eval-lines 1000
+    ls "$WORK"/data/*.tif | sed 's/\.tif$//' | xargs -P 2 -I{} sh -c 'tesseract {}.tif {} --psm 13 lstm.train >/dev/null 2>&1'
+    touch "$WORK/data/.done"
+fi
+ls "$WORK"/data/train*.lstmf > "$WORK/train.list"
+ls "$WORK"/data/eval*.lstmf > "$WORK/eval.list"
+
+unicharset_extractor --norm_mode 1 --output_unicharset "$WORK/unicharset" "$WORK"/data/*.box >/dev/null
+mkdir -p "$WORK/script"
+# combine_lang_model needs a radical-stroke table; digits have no Han radicals, so one
+# well-formed line ("<decimal code point> <radical>", no trailing newline) is enough.
+printf '19968 1' > "$WORK/script/radical-stroke.txt"
+rm -rf "$WORK/lang"; mkdir -p "$WORK/lang"
+combine_lang_model --input_unicharset "$WORK/unicharset" --script_dir "$WORK/script" \
+    --output_dir "$WORK/lang" --lang digits >/dev/null
+N=$(ls "$WORK"/lang/digits/digits.charset_size=*.txt | sed 's/.*=\([0-9]*\)\.txt/\1/')
+SPEC="[1,36,0,1 Ct3,3,16 Mp2,2 Ct3,3,48 Mp2,2 Lfys64 Lfx128 Lrx128 Lfx128 O1c$N]"
+mkdir -p "$WORK/ckpt"
+if [ ! -f "$WORK/ckpt/phase1.done" ]; then
+    lstmtraining --traineddata "$WORK/lang/digits/digits.traineddata" --net_spec "$SPEC" \
+        --model_output "$WORK/ckpt/digits" --learning_rate 0.002 \
+        --train_listfile "$WORK/train.list" --eval_listfile "$WORK/eval.list" \
+        --max_iterations "$ITER1" --target_error_rate 0.3 2>&1 | tee "$WORK/phase1.log" | grep -E "At iteration|Finished|best" || true
+    touch "$WORK/ckpt/phase1.done"
+fi
+lstmtraining --traineddata "$WORK/lang/digits/digits.traineddata" \
+    --continue_from "$WORK/ckpt/digits_checkpoint" --model_output "$WORK/ckpt/digits" --learning_rate 0.0005 \
+    --train_listfile "$WORK/train.list" --eval_listfile "$WORK/eval.list" \
+    --max_iterations "$ITER2" --target_error_rate 0.3 2>&1 | tee "$WORK/phase2.log" | grep -E "At iteration|Finished|best" || true
+lstmtraining --stop_training --convert_to_int --continue_from "$WORK/ckpt/digits_checkpoint" \
+    --traineddata "$WORK/lang/digits/digits.traineddata" --model_output Sources/DigitReader/Models/digits.traineddata
+echo "wrote Sources/DigitReader/Models/digits.traineddata"
