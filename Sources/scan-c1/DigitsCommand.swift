@@ -6,8 +6,8 @@ import Foundation
 struct DigitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
-        abstract: "Work with single digit boxes: export labelled crops for training.",
-        subcommands: [DigitsExport.self]
+        abstract: "Work with single digit boxes: export labelled crops for training, measure the readers.",
+        subcommands: [DigitsExport.self, DigitsEval.self]
     )
 }
 
@@ -36,6 +36,55 @@ struct DigitsExport: ParsableCommand {
         } catch let e as FormScanError {
             Diagnostics.error(e.description)
             throw ExitCode(Exit.badInput)
+        }
+    }
+}
+
+struct DigitsEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure Tesseract, the classifier and their combination on a folder of labelled box crops.",
+        discussion: "The folder holds <label>/<image> with label 0-9, X or dash (as `digits export` writes)."
+    )
+
+    @Argument(help: "Folder of labelled crops.")
+    var directory: String
+
+    @Option(help: "Read at most this many crops per label.")
+    var limit: Int?
+
+    @Option(help: "List at most this many misread crops per reader.")
+    var misses = 20
+
+    @Flag(help: "Print the full report as JSON.")
+    var json = false
+
+    @OptionGroup var reader: ReaderOptions
+
+    func run() throws {
+        let boxReader: BoxReader
+        do { boxReader = try BoxReader(models: ModelLocator(directory: reader.modelDir)) } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(Exit.setupFailed)
+        }
+        let scores = try DigitEvaluator(reader: boxReader).run(directory: directory, limitPerClass: limit)
+        if scores.isEmpty { throw ValidationError("no labelled crops under \(directory) (expected <label>/<image>, label 0-9, X or dash)") }
+        if json { print(jsonString(scores)); return }
+        let names = (0...9).map(String.init) + ["X", "-", "_", "?"]
+        for s in scores {
+            print("== \(s.reader): \(s.top1)/\(s.total) top-1 \(String(format: "%.2f%%", s.accuracy * 100)), top-3 \(String(format: "%.2f%%", s.top3Accuracy * 100)), ECE \(String(format: "%.2f%%", s.expectedCalibrationError * 100))" + (s.milliseconds.isEmpty ? "" : String(format: ", median %.2f ms per box (both readers)", s.medianMilliseconds)))
+            print("confusion (rows truth, columns read):")
+            print("      " + names.map { $0.padding(toLength: 5, withPad: " ", startingAt: 0) }.joined())
+            for (i, row) in s.confusion.enumerated() where row.reduce(0, +) > 0 {
+                print("  " + names[i].padding(toLength: 4, withPad: " ", startingAt: 0) + row.map { String($0).padding(toLength: 5, withPad: " ", startingAt: 0) }.joined())
+            }
+            print("reliability (top candidate's probability -> share correct):")
+            for (i, r) in s.reliability.enumerated() where r[0] > 0 {
+                print(String(format: "  %.1f-%.1f: %5d boxes, %.1f%% correct, mean p %.2f", Double(i) / 10, Double(i + 1) / 10, r[0], Double(r[1]) / Double(r[0]) * 100, s.confidenceSum[i] / Double(r[0])))
+            }
+            for m in s.misses.prefix(misses) { print("  miss \(m)") }
+            if s.misses.count > misses { print("  … \(s.misses.count - misses) more") }
+            print()
         }
     }
 }

@@ -1,0 +1,110 @@
+import DigitReader
+import Foundation
+import Testing
+@testable import FormScan
+
+/// The cross-checks on hand-made readings of a Lembar 2 (`p01 + p02 = sah`, `sah + tidak_sah = total`).
+@Suite("Reconciliation: choosing among readings with the form's arithmetic")
+struct ReconciliationTests {
+    let template = try! Fixtures.store.template("c1-ppwp-2019-lembar2")
+
+    /// A box read as `symbol` with probability `p`, the rest of the mass on `alternative`.
+    func box(_ position: Int, _ symbol: BoxSymbol, _ p: Double = 0.99, or alternative: BoxSymbol? = nil) -> BoxResult {
+        var candidates = [Candidate(symbol: symbol, probability: p)]
+        if let alternative { candidates.append(Candidate(symbol: alternative, probability: 1 - p)) }
+        return BoxResult(position: position, symbol: symbol, candidates: candidates, source: "test", ink: 0.1, readers: [])
+    }
+
+    func field(_ text: String) -> [BoxResult] {
+        text.enumerated().map { i, c in box(i, c == "X" ? .cross : .digit(Int(String(c))!)) }
+    }
+
+    func page(_ values: [String: [BoxResult]]) -> [String: FieldResult] {
+        Reconciler(template: template).check(boxes: values).fields
+    }
+
+    @Test func consistentConfidentPageIsVerified() {
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("135"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("136")])
+        for (id, r) in f { #expect(r.status == .verified, "\(id): \(r.reasons)") }
+        #expect(f["suara_paslon_02"]?.value == 124)
+    }
+
+    @Test func numbersThatDoNotAddUpGoToReviewNamingTheRule() {
+        // Written wrongly on the form, read confidently: must never be "fixed".
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("137"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("138")])
+        let sah = f["suara_sah"]!
+        #expect(sah.status == .review)
+        #expect(sah.value == 137)
+        #expect(sah.reasons.contains { $0.contains("V.A = IV.01 + IV.02") && $0.contains("137 = 11 + 124") })
+        #expect(f.values.allSatisfy { $0.status != .corrected })
+    }
+
+    @Test func anUnsureDigitIsCorrectedByTheRulesAndSaysSo() {
+        var p02 = field("124")
+        p02[2] = box(2, .digit(9), 0.55, or: .digit(4))  // a 4 read as 9, unsure
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": p02, "suara_sah": field("135"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("136")])
+        let r = f["suara_paslon_02"]!
+        #expect(r.status == .corrected)
+        #expect(r.value == 124)
+        #expect(r.firstReading == 129)
+        #expect(r.reasons.contains { $0.contains("129") && $0.contains("V.A = IV.01 + IV.02") })
+    }
+
+    @Test func aConfidentDigitIsNeverChangedToMakeTheSumsWork() {
+        var p02 = field("124")
+        p02[2] = box(2, .digit(9), 0.99, or: .digit(4))
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": p02, "suara_sah": field("135"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("136")])
+        #expect(f["suara_paslon_02"]!.value == 129)
+        #expect(f["suara_paslon_02"]!.status == .review)
+    }
+
+    @Test func aDigitFollowedByXIsMalformedAndGoesToReview() {
+        // "2 X" in the tens/units: the writer shifted 20 one box left (Sirekap read such as 200-odd).
+        let f = page(["suara_paslon_01": field("X2X"), "suara_paslon_02": field("124"), "suara_sah": field("144"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("145")])
+        let r = f["suara_paslon_01"]!
+        #expect(r.status == .review)
+        #expect(r.value == nil)
+        #expect(r.reasons.contains { $0.contains("shifted") })
+    }
+
+    @Test func twoEquallyGoodReadingsAreTooCloseToCall() {
+        // tidak_sah 1 or 7 (unsure), total 136 or 142 (tens and units unsure): 135 + 1 = 136 and
+        // 135 + 7 = 142 both add up, so neither may be emitted as verified.
+        var tidak = field("XX1"); tidak[2] = box(2, .digit(1), 0.5, or: .digit(7))
+        let total = [box(0, .digit(1)), box(1, .digit(3), 0.5, or: .digit(4)), box(2, .digit(6), 0.5, or: .digit(2))]
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("135"),
+                      "suara_tidak_sah": tidak, "suara_total": total])
+        #expect(f["suara_tidak_sah"]!.status == .review)
+        #expect(f["suara_total"]!.status == .review)
+        #expect(f["suara_tidak_sah"]!.reasons.contains { $0.contains("almost equally") })
+        #expect(f["suara_sah"]!.status == .verified)
+    }
+
+    @Test func lembar1SearchFinishesQuickly() throws {
+        // Every box of a Lembar 1 unsure between two digits: the search must still be fast.
+        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
+        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
+        var boxes: [String: [BoxResult]] = [:]
+        for f in t.template.fields {
+            let v = truth.fields[f.id]!
+            let digits = String(format: "%03d", v).map { Int(String($0))! }
+            boxes[f.id] = digits.enumerated().map { i, d in
+                let leading = i < 3 - String(v).count
+                let s: BoxSymbol = leading ? .cross : .digit(d)
+                return box(i, s, 0.6, or: leading ? .digit(1) : .digit((d + 1) % 10))
+            }
+        }
+        let start = ContinuousClock.now
+        let f = Reconciler(template: t).check(boxes: boxes).fields
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed < .seconds(2))
+        for (id, r) in f where r.status == .verified || r.status == .corrected {
+            #expect(r.value == truth.fields[id], "\(id)")
+        }
+    }
+}
