@@ -138,4 +138,8 @@ write({
     "lines": lines2,
     "fields": fields2,
     "rules": rules2,
+    "stationRules": [
+        {"rule": "suara_total = [c1-ppwp-2019-lembar1].pengguna_total_j", "label": "V.C (Lembar 2) = I.B.4 J (Lembar 1)"},
+        {"rule": "suara_total <= [c1-ppwp-2019-lembar1].pemilih_total_j", "label": "V.C (Lembar 2) ≤ I.A.4 J (Lembar 1)"},
+    ],
 })

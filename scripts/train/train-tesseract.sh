@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:-/tmp/scan-c1-tesstrain}
-ITER1=${ITER1:-30000}     # learning rate 0.002
-ITER2=${ITER2:-60000}     # total after the second phase at 0.0005
+ITER1=${ITER1:-90000}     # learning rate 0.002
+ITER2=${ITER2:-120000}     # total after the second phase at 0.0005
 LINES=${LINES:-16000}
 mkdir -p "$WORK"
 export OMP_THREAD_LIMIT=1

@@ -26,19 +26,36 @@ public struct Evaluator {
 
     public func run(directory: String, progress: ((Int, Int, String) -> Void)? = nil) throws(FormScanError) -> EvalReport {
         let images = Self.labelledImages(in: directory)
-        var pages: [EvalReport.Page] = []
+        var truths: [String: TruthFile] = [:]
+        var results: [String: (PageResult, Double)] = [:]
+        var errors: [String: String] = [:]
         for (i, path) in images.enumerated() {
             progress?(i + 1, images.count, path)
             let truth = try TruthFile.load(TruthFile.path(forImage: path))
+            truths[path] = truth
             let start = ContinuousClock.now
             do {
                 let result = try scanner.scan(path: path, templateID: truth.template)
                 let d = ContinuousClock.now - start
-                let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-                pages.append(Self.score(result, truth: truth, path: path, milliseconds: ms))
+                results[path] = (result, Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
             } catch {
-                pages.append(EvalReport.Page(file: path, template: truth.template, error: error.description,
-                                             fields: [], milliseconds: 0, status: nil))
+                errors[path] = error.description
+            }
+        }
+        // Rules across the pages of a station (file-name convention, see StationChecker).
+        for (_, paths) in StationChecker.group(images) {
+            var pages = paths.compactMap { results[$0]?.0 }
+            guard pages.count > 1 else { continue }
+            StationChecker.apply(to: &pages, store: scanner.store)
+            for page in pages { results[page.file]?.0 = page }
+        }
+        var pages: [EvalReport.Page] = []
+        for path in images {
+            let truth = truths[path]!
+            if let (result, ms) = results[path] {
+                pages.append(Self.score(result, truth: truth, path: path, milliseconds: ms))
+            } else {
+                pages.append(EvalReport.Page(file: path, template: truth.template, error: errors[path], fields: [], milliseconds: 0, status: nil))
             }
         }
         return EvalReport(pages: pages)

@@ -61,6 +61,8 @@ public struct RuleResult: Sendable, Codable {
     /// The rule with numbers in place of fields, e.g. `135 + 1 = 136`.
     public var numbers: String
     public var fields: [String]
+    /// True for a rule spanning the pages of a station (fields may be `template.field`).
+    public var station: Bool? = nil
 }
 
 /// Time spent in each stage, milliseconds.

@@ -4,7 +4,8 @@
 /// ```
 /// rule  := side ("=" | "<=" | ">=" | "<" | ">") side
 /// side  := term (("+" | "-") term)*
-/// term  := INTEGER | FIELD_ID | "ceil(" NUMBER "% *" FIELD_ID ")"
+/// term  := INTEGER | FIELD | "ceil(" NUMBER "% *" FIELD ")"
+/// FIELD := FIELD_ID | "[" TEMPLATE_ID "]." FIELD_ID     (the latter only in station rules)
 /// ```
 /// `ceil(2% * pemilih_dpt_j)` is the 2% ballot reserve rounded up (188 → 4).
 public struct Rule: Sendable, Equatable {
@@ -113,6 +114,16 @@ public enum RuleParser {
         func identifier() -> String? {
             skipSpaces()
             var id = ""
+            // "[template-id].field": a field of another page of the same station
+            if s.first == "[" {
+                s.removeFirst()
+                while let c = s.first, c != "]" { id.append(c); s.removeFirst() }
+                guard s.first == "]" else { return nil }
+                s.removeFirst()
+                guard s.first == "." else { return nil }
+                s.removeFirst()
+                id.append(".")
+            }
             while let c = s.first, c.isLetter || c.isNumber || c == "_" || c == "." { id.append(c); s.removeFirst() }
             return id.isEmpty ? nil : id
         }

@@ -19,6 +19,8 @@ public struct Template: Sendable, Codable {
     public var lines: RuledLines
     public var fields: [Field]
     public var rules: [RuleSpec]
+    /// Rules across the pages of one station; `TEMPLATE_ID.field` names another page's field.
+    public var stationRules: [RuleSpec]?
 
     public struct RuledLines: Sendable, Codable {
         /// `[y, x0, x1]`: a horizontal line at height y from x0 to x1.

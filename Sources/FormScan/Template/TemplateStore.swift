@@ -4,6 +4,7 @@ import Foundation
 public struct LoadedTemplate: Sendable {
     public var template: Template
     public var rules: [Rule]
+    public var stationRules: [Rule] = []
     /// Folder holding the JSON and the reference image.
     public var directory: String
     public var id: String { template.id }
@@ -31,6 +32,24 @@ public struct TemplateStore: Sendable {
             out.append(try Self.load(file: (dir as NSString).appendingPathComponent(name)))
         }
         if out.isEmpty { throw .templateInvalid(file: dir, reason: "no *.json template in the folder") }
+        // Station rules may name other templates' fields: check them against the whole set.
+        for t in out {
+            for rule in t.stationRules {
+                for id in rule.fieldIDs {
+                    if let dot = id.lastIndex(of: ".") {
+                        let other = String(id[..<dot]), field = String(id[id.index(after: dot)...])
+                        guard let o = out.first(where: { $0.id == other }) else {
+                            throw .templateInvalid(file: t.id, reason: "station rule '\(rule.text)' names unknown template '\(other)'")
+                        }
+                        guard o.template.field(field) != nil else {
+                            throw .templateInvalid(file: t.id, reason: "station rule '\(rule.text)' names unknown field '\(field)' of \(other)")
+                        }
+                    } else if t.template.field(id) == nil {
+                        throw .templateInvalid(file: t.id, reason: "station rule '\(rule.text)' names unknown field '\(id)'")
+                    }
+                }
+            }
+        }
         templates = out
     }
 
@@ -71,6 +90,13 @@ public struct TemplateStore: Sendable {
             }
             rules.append(rule)
         }
-        return LoadedTemplate(template: t, rules: rules, directory: (file as NSString).deletingLastPathComponent)
+        var stationRules: [Rule] = []
+        for spec in t.stationRules ?? [] {
+            do { stationRules.append(try RuleParser.parse(spec.rule, label: spec.label, soft: spec.soft ?? false)) } catch {
+                throw .templateInvalid(file: file, reason: error.description)
+            }
+        }
+        return LoadedTemplate(template: t, rules: rules, stationRules: stationRules,
+                              directory: (file as NSString).deletingLastPathComponent)
     }
 }
