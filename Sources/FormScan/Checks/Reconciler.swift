@@ -52,77 +52,129 @@ struct Reconciler {
 
     struct Assignment { var values: [String: Int]; var logp: Double }
 
-    /// Best and second-best assignments satisfying every hard rule whose fields all have options.
-    func search(_ options: [String: FieldOptions]) -> (best: Assignment?, second: Assignment?, rules: [Rule]) {
-        let rules = template.rules.filter { r in !r.soft && r.fieldIDs.allSatisfy { options[$0] != nil } }
-        let fields = options.keys.sorted { a, b in
-            let ca = rules.filter { $0.fieldIDs.contains(a) }.count, cb = rules.filter { $0.fieldIDs.contains(b) }.count
+    /// Search steps allowed for one search; past it the result is marked inexact.
+    var nodeLimit = 50_000
+
+    /// A hard rule compiled to integers: Σ coefficient·field + constant (relation) 0.
+    struct LinearRule {
+        var terms: [(field: Int, coefficient: Int)]
+        var constant: Int
+        var relation: Rule.Relation
+
+        init?(_ rule: Rule, index: [String: Int]) {
+            var terms: [Int: Int] = [:]
+            var constant = 0
+            for (side, sign) in [(rule.left, 1), (rule.right, -1)] {
+                for (s, t) in side.terms {
+                    switch t {
+                    case .constant(let c): constant += sign * s * c
+                    case .field(let f):
+                        guard let i = index[f] else { return nil }
+                        terms[i, default: 0] += sign * s
+                    case .ceilPercent: return nil
+                    }
+                }
+            }
+            self.terms = terms.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+            self.constant = constant
+            self.relation = rule.relation
+        }
+
+        func holds(_ v: Int) -> Bool {
+            switch relation {
+            case .equal: return v == 0
+            case .lessOrEqual: return v <= 0
+            case .greaterOrEqual: return v >= 0
+            case .less: return v < 0
+            case .greater: return v > 0
+            }
+        }
+    }
+
+    /// Best and second-best assignments satisfying every hard rule whose fields all have options;
+    /// `exact` is false when the search hit its step limit.
+    func search(_ options: [String: FieldOptions], limit: Int? = nil) -> (best: Assignment?, second: Assignment?, exact: Bool) {
+        let limit = limit ?? nodeLimit
+        let names = options.keys.sorted()
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let n = names.count
+        let rules = template.rules.filter { !$0.soft }.compactMap { LinearRule($0, index: index) }
+        let values = names.map { options[$0]!.values }
+        let best1 = values.map { $0.first?.logp ?? -1e9 }
+        var rulesOf = [[Int]](repeating: [], count: n)
+        for (ri, r) in rules.enumerated() { for t in r.terms { rulesOf[t.field].append(ri) } }
+        // Static order: most constrained fields first.
+        let order: [Int] = (0..<n).sorted { (a: Int, b: Int) -> Bool in
+            let ca = rulesOf[a].count, cb = rulesOf[b].count
             return ca != cb ? ca > cb : a < b
         }
-        let rulesOf = Dictionary(uniqueKeysWithValues: fields.map { f in (f, rules.indices.filter { rules[$0].fieldIDs.contains(f) }) })
-        let bestLogp = options.mapValues { $0.values.first?.logp ?? -1e9 }
-        var assigned: [String: Int] = [:]
+        var assigned = [Int?](repeating: nil, count: n)
+        var open = rules.map { $0.terms.count }
+        var partial = rules.map { $0.constant }
+        var remainingBest = best1.reduce(0, +)
         var best: Assignment?, second: Assignment?
         var nodes = 0
 
-        func ruleHolds(_ r: Rule) -> Bool? { r.evaluate { assigned[$0] }.map(\.holds) }
-
-        /// For an equality rule with exactly one unassigned field appearing once with sign ±1, that field's value.
-        func forcedValue(for f: String) -> Int?? {
-            for ri in rulesOf[f] ?? [] {
-                let r = rules[ri]
-                guard r.relation == .equal, r.fieldIDs.allSatisfy({ $0 == f || assigned[$0] != nil }) else { continue }
-                // Solve a linear equation in f: evaluate with f = 0 and f = 1.
-                var tmp = assigned
-                tmp[f] = 0
-                guard let e0 = r.evaluate({ tmp[$0] }) else { continue }
-                tmp[f] = 1
-                guard let e1 = r.evaluate({ tmp[$0] }) else { continue }
-                let d0 = e0.left - e0.right, slope = (e1.left - e1.right) - d0
-                guard slope == 1 || slope == -1 else { continue }
-                let v = -d0 / slope
-                return .some(v >= 0 ? v : nil)
+        func assign(_ f: Int, _ v: Int) -> Bool {
+            assigned[f] = v
+            var ok = true
+            for ri in rulesOf[f] {
+                let coef = rules[ri].terms.first { $0.field == f }!.coefficient
+                partial[ri] += coef * v
+                open[ri] -= 1
+                if open[ri] == 0 && !rules[ri].holds(partial[ri]) { ok = false }
             }
-            return .none
+            return ok
         }
-
+        func unassign(_ f: Int) {
+            let v = assigned[f]!
+            for ri in rulesOf[f] {
+                let coef = rules[ri].terms.first { $0.field == f }!.coefficient
+                partial[ri] -= coef * v
+                open[ri] += 1
+            }
+            assigned[f] = nil
+        }
         func record(_ logp: Double) {
-            let a = Assignment(values: assigned, logp: logp)
+            var map: [String: Int] = [:]
+            for i in 0..<n { map[names[i]] = assigned[i]! }
+            let a = Assignment(values: map, logp: logp)
             if best == nil || logp > best!.logp { second = best; best = a }
             else if second == nil || logp > second!.logp { second = a }
         }
-
-        func dfs(_ logp: Double, _ remaining: [String]) {
+        func dfs(_ logp: Double, _ depth: Int) {
             nodes += 1
-            if nodes > 2_000_000 { return }
-            if remaining.isEmpty { record(logp); return }
-            let bound = logp + remaining.reduce(0) { $0 + bestLogp[$1]! }
-            if let s = second, bound <= s.logp { return }
-            // Prefer a field whose value a rule now fixes.
-            var pick = remaining[0]
-            var forced: Int?? = .none
-            for f in remaining {
-                let fv = forcedValue(for: f)
-                if case .some = fv { pick = f; forced = fv; break }
+            if nodes > limit { return }
+            if depth == n { record(logp); return }
+            if let s = second, logp + remainingBest <= s.logp { return }
+            // An equality rule with one open field fixes it.
+            var pick = -1
+            var forced: Int? = nil
+            for (ri, r) in rules.enumerated() where r.relation == .equal && open[ri] == 1 {
+                let t = r.terms.first { assigned[$0.field] == nil }!
+                guard abs(t.coefficient) == 1 else { continue }
+                pick = t.field
+                forced = -partial[ri] * t.coefficient
+                break
             }
-            let rest = remaining.filter { $0 != pick }
-            let choices: [(Int, Double)]
-            switch forced {
-            case .some(.some(let v)):
-                guard let c = options[pick]!.values.first(where: { $0.value == v }) else { return }
+            if pick < 0 { pick = order.first { assigned[$0] == nil }! }
+            let choices: [(value: Int, logp: Double)]
+            if let forced {
+                guard forced >= 0, let c = values[pick].first(where: { $0.value == forced }) else { return }
                 choices = [c]
-            case .some(.none): return
-            case .none: choices = options[pick]!.values
+            } else {
+                choices = values[pick]
             }
+            remainingBest -= best1[pick]
             for (v, lp) in choices {
-                assigned[pick] = v
-                let ok = (rulesOf[pick] ?? []).allSatisfy { ruleHolds(rules[$0]) ?? true }
-                if ok { dfs(logp + lp, rest) }
-                assigned[pick] = nil
+                if assign(pick, v) { dfs(logp + lp, depth + 1) }
+                unassign(pick)
+                if nodes > limit { break }
             }
+            remainingBest += best1[pick]
         }
-        dfs(0, fields)
-        return (best, second, rules)
+        dfs(0, 0)
+        return (best, second, nodes <= limit)
     }
 
     func check(boxes: [String: [BoxResult]]) -> (fields: [String: FieldResult], rules: [RuleResult]) {
@@ -151,7 +203,40 @@ struct Reconciler {
             }
             fields[f.id] = result
         }
-        let (best, second, _) = search(options)
+        var (best, second, exact) = search(options)
+        // No reading satisfies every rule: find the fewest fields (one, else two) whose removal
+        // lets the rest agree; those go to review, the rest are settled by the rules that remain.
+        var excluded: [String] = []
+        if best == nil, !options.isEmpty {
+            let confidence = options.keys.map { id -> (String, Double) in
+                (id, (boxes[id] ?? []).map { $0.candidates.first?.probability ?? 0 }.min() ?? 0)
+            }.sorted { $0.1 < $1.1 }.map(\.0)
+            let bestLogp = options.mapValues { $0.values.first?.logp ?? 0 }
+            var found: (Double, [String], Assignment, Assignment?)?
+            func attempt(_ drop: [String]) {
+                var o = options
+                for d in drop { o[d] = nil }
+                let (b, s2, complete) = search(o, limit: 5_000)
+                guard let b, complete else { return }
+                let score = b.logp + drop.reduce(0) { $0 + bestLogp[$1]! }
+                if found == nil || score > found!.0 { found = (score, drop, b, s2) }
+            }
+            for f in confidence { attempt([f]) }
+            if found == nil {
+                let unsure = Array(confidence.prefix(10))
+                for i in unsure.indices { for j in unsure.indices where j > i { attempt([unsure[i], unsure[j]]) } }
+            }
+            if let found {
+                excluded = found.1
+                best = found.2
+                second = found.3
+                exact = true
+            }
+        }
+        for id in excluded {
+            fields[id]?.status = .review
+            fields[id]?.reasons.append("no reading of this number agrees with the rest of the page")
+        }
         var values: [String: Int?] = fields.mapValues(\.value)
         if let best {
             for (id, v) in best.values {
@@ -159,8 +244,15 @@ struct Reconciler {
                 let first = options[id]?.firstReading
                 f.value = v
                 if let first, first != v {
-                    f.status = .corrected
-                    f.firstReading = first
+                    if exact {
+                        f.status = .corrected
+                        f.firstReading = first
+                    } else {
+                        // The search was cut short: never change a reading on an incomplete search.
+                        f.value = first
+                        f.status = .review
+                        f.reasons.append("the rules suggest \(v), but the search over readings was too large to be sure")
+                    }
                 }
                 fields[id] = f
                 values[id] = v

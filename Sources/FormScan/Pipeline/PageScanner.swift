@@ -35,9 +35,15 @@ public final class PageScanner {
         let candidates: [LoadedTemplate]
         if let templateID, templateID != "auto" { candidates = [try store.template(templateID)] } else { candidates = store.templates }
         var best: (LoadedTemplate, Registration, GrayImage)?
-        for t in candidates {
-            let (r, turned) = Registrar(template: t.template).register(image)
+        // Rank the templates by a cheap coarse fit, then fine-fit them in that order.
+        let ordered: [(LoadedTemplate, Registrar.Coarse?)] = candidates.count < 2 ? candidates.map { ($0, nil) }
+            : candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image)) }
+                .sorted { ($0.1?.score ?? 0) > ($1.1?.score ?? 0) }
+        for (t, coarse) in ordered {
+            let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: coarse)
             if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
+            // Another page's lines never cover this much of a template: no need to try the rest.
+            if r.isUsable && r.coverage >= 0.6 { break }
         }
         timings.registration = lap()
         guard let (template, registration, page) = best else { throw .noFormFound(path) }

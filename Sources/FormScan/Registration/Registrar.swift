@@ -15,14 +15,29 @@ public struct Registrar: Sendable {
 
     /// Tries the four quarter turns; returns the best registration (usable or not) and the image
     /// turned to match it.
-    public func register(_ image: GrayImage, quarterTurns turns: [Int] = [0, 1, 2, 3]) -> (Registration, GrayImage) {
+    public func register(_ image: GrayImage, quarterTurns: [Int]? = nil) -> (Registration, GrayImage) {
+        register(image, quarterTurns: quarterTurns, firstCoarse: nil)
+    }
+
+    /// The quarter turns to try, most likely first: the one that makes the image's long side
+    /// match the page's, then upside down, then the other two.
+    func likelyTurns(_ image: GrayImage) -> [Int] {
+        (image.height >= image.width) == (template.height >= template.width) ? [0, 2, 1, 3] : [1, 3, 0, 2]
+    }
+
+    /// Tries turns in order (coarse fit, then fine fit) and stops at the first usable fit: a
+    /// wrong turn or a wrong page never covers enough of the ruled lines to be usable.
+    /// `firstCoarse` is a coarse fit already made for the first turn.
+    func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?) -> (Registration, GrayImage) {
+        let turns = quarterTurns ?? likelyTurns(image)
         var best: (Registration, GrayImage)?
-        for q in turns {
+        for (i, q) in turns.enumerated() {
             let turned = image.rotated(quarterTurns: q)
-            guard var r = registerUpright(turned) else { continue }
+            guard let c = (i == 0 ? firstCoarse : nil) ?? coarseFit(turned) else { continue }
+            var r = refineFit(turned, coarse: c)
             r.quarterTurns = q
             if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
-            if r.isUsable && r.coverage > 0.85 { break }
+            if r.isUsable { break }
         }
         if let best { return best }
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
@@ -30,11 +45,21 @@ public struct Registrar: Sendable {
         return (fallback, image)
     }
 
+    /// The coarse fit at the most likely turn: a cheap way to rank templates for a page.
+    func firstCoarse(_ image: GrayImage) -> Coarse? {
+        coarseFit(image.rotated(quarterTurns: likelyTurns(image)[0]))
+    }
+
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
 
     /// Registers an image assumed upright (any small skew).
     func registerUpright(_ image: GrayImage) -> Registration? {
         guard let coarse = coarseFit(image) else { return nil }
+        return refineFit(image, coarse: coarse)
+    }
+
+    /// The fine fit, starting from a coarse one.
+    func refineFit(_ image: GrayImage, coarse: Coarse) -> Registration {
         var h = coarse.transform
         var result: (Homography, Double, Double)? = nil
         for (i, radius) in [16.0, 8.0, 5.0, 4.0].enumerated() {
