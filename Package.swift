@@ -60,6 +60,11 @@ let package = Package(
             name: "FormScanTests",
             dependencies: ["FormScan", "DigitReader"]
         ),
+        .testTarget(
+            name: "DigitReaderTests",
+            dependencies: ["DigitReader", "FormScan"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,73 @@
+import DigitReader
+import FormScan
+import Foundation
+import Testing
+
+@Suite("The shipped readers")
+struct ModelTests {
+    static let crops = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/crops")
+
+    static var labelledCrops: [String] {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: crops.path)) ?? []).sorted().flatMap { label in
+            ((try? fm.contentsOfDirectory(atPath: crops.appendingPathComponent(label).path)) ?? []).map { "\(label)/\($0)" }
+        }
+    }
+
+    @Test func modelsLoadFromTheCheckout() throws {
+        let reader = try BoxReader()
+        #expect(reader.classifier != nil, "the classifier weights ship in Sources/DigitReader/Models")
+    }
+
+    @Test("real box crops read correctly", arguments: labelledCrops)
+    func realCropReads(crop: String) throws {
+        let reader = try BoxReader()
+        let image = try ImageLoader().load(Self.crops.appendingPathComponent(crop).path).image
+        let (combined, readers) = reader.read(DigitEvaluator.crop(from: image))
+        let truth = BoxSymbol(String(crop.split(separator: "/")[0]))!
+        #expect(combined.best?.symbol == truth, "read \(combined.candidates.prefix(3)); readers \(readers.map { "\($0.source): \($0.best?.symbol.description ?? "-")" })")
+        #expect(readers.count == 2)
+        let total = combined.candidates.reduce(0) { $0 + $1.probability }
+        #expect(total <= 1.0001)
+    }
+
+    @Test func missingClassifierFileNamesThePath() {
+        #expect(throws: DigitReaderError.modelUnreadable(path: "/nonexistent/classifier.bin", reason: "missing or unreadable file")) {
+            try ConvNet(contentsOf: "/nonexistent/classifier.bin")
+        }
+    }
+
+    @Test func corruptClassifierFileNamesThePath() throws {
+        let shipped = try #require(try ModelLocator().classifierPath())
+        let data = try Data(contentsOf: URL(fileURLWithPath: shipped))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-c1-model-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let truncated = dir.appendingPathComponent("classifier.bin")
+        try data.prefix(data.count / 2).write(to: truncated)
+        #expect(throws: DigitReaderError.modelUnreadable(path: truncated.path, reason: "file is truncated")) {
+            try ConvNet(contentsOf: truncated.path)
+        }
+        let garbage = dir.appendingPathComponent("garbage.bin")
+        try Data("not a model".utf8).write(to: garbage)
+        #expect { try ConvNet(contentsOf: garbage.path) } throws: { error in
+            (error as? DigitReaderError)?.description.contains(garbage.path) == true
+        }
+    }
+
+    @Test func missingTesseractModelNamesWhereItLooked() {
+        #expect {
+            try BoxReader(models: ModelLocator(directory: "/nonexistent/models"))
+        } throws: { error in
+            (error as? DigitReaderError)?.description.contains("/nonexistent/models") == true
+        }
+    }
+
+    @Test func corruptTesseractModelIsAnErrorNotACrash() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-c1-tess-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(repeating: 7, count: 32).write(to: dir.appendingPathComponent("eng.traineddata"))
+        #expect { try BoxReader(models: ModelLocator(directory: dir.path)) } throws: { error in
+            (error as? DigitReaderError)?.description.contains(dir.appendingPathComponent("eng.traineddata").path) == true
+        }
+    }
+}
