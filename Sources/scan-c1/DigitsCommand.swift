@@ -72,7 +72,7 @@ struct DigitsEval: ParsableCommand {
         if json { print(jsonString(scores)); return }
         let names = (0...9).map(String.init) + ["X", "-", "_", "?"]
         for s in scores {
-            print("== \(s.reader): \(s.top1)/\(s.total) top-1 \(String(format: "%.2f%%", s.accuracy * 100)), top-3 \(String(format: "%.2f%%", s.top3Accuracy * 100)), ECE \(String(format: "%.2f%%", s.expectedCalibrationError * 100))" + (s.milliseconds.isEmpty ? "" : String(format: ", median %.2f ms per box (both readers)", s.medianMilliseconds)))
+            print("== \(s.reader): \(s.top1)/\(s.total) top-1 \(String(format: "%.2f%%", s.accuracy * 100)), top-3 \(String(format: "%.2f%%", s.top3Accuracy * 100)), ECE \(String(format: "%.2f%%", s.expectedCalibrationError * 100))" + (s.milliseconds.isEmpty ? "" : String(format: ", median %.2f ms per box", s.medianMilliseconds)))
             print("confusion (rows truth, columns read):")
             print("      " + names.map { $0.padding(toLength: 5, withPad: " ", startingAt: 0) }.joined())
             for (i, row) in s.confusion.enumerated() where row.reduce(0, +) > 0 {

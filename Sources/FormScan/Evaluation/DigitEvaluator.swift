@@ -61,6 +61,7 @@ public struct DigitEvaluator {
     public func run(directory: String, limitPerClass: Int? = nil) throws(FormScanError) -> [ReaderScore] {
         let fm = FileManager.default
         var scores = ["tesseract", "classifier", "combined"].map { ReaderScore(reader: $0) }
+        var timings: [String: [Double]] = [:]
         let loader = ImageLoader()
         let labelDirs = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for labelName in labelDirs {
@@ -72,6 +73,17 @@ public struct DigitEvaluator {
                 let path = (dir as NSString).appendingPathComponent(file)
                 guard let image = try? loader.load(path).image else { continue }
                 let crop = Self.crop(from: image)
+                // Each reader timed on its own, then the combination (which runs both).
+                if !crop.isBlank {
+                    var t0 = ContinuousClock.now
+                    _ = reader.tesseract.read(crop)
+                    timings["tesseract", default: []].append(Self.ms(ContinuousClock.now - t0))
+                    if let c = reader.classifier {
+                        t0 = ContinuousClock.now
+                        _ = c.probabilities(crop.normalized())
+                        timings["classifier", default: []].append(Self.ms(ContinuousClock.now - t0))
+                    }
+                }
                 let start = ContinuousClock.now
                 let (combined, readers) = reader.read(crop)
                 let total = ContinuousClock.now - start
@@ -83,15 +95,16 @@ public struct DigitEvaluator {
                     default: reading = byName[scores[i].reader]
                     }
                     guard let reading else { continue }
-                    if scores[i].reader == "combined" {
-                        scores[i].milliseconds.append(Double(total.components.attoseconds) / 1e15 + Double(total.components.seconds) * 1000)
-                    }
+                    if scores[i].reader == "combined" { scores[i].milliseconds.append(Self.ms(total)) }
                     Self.score(&scores[i], reading: reading, truth: truth, name: "\(labelName)/\(file)")
                 }
             }
         }
+        for i in scores.indices where scores[i].reader != "combined" { scores[i].milliseconds = timings[scores[i].reader] ?? [] }
         return scores.filter { $0.total > 0 }
     }
+
+    static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
 
     static func score(_ s: inout ReaderScore, reading: BoxReading, truth: BoxSymbol, name: String) {
         s.total += 1
