@@ -18,6 +18,12 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "How many of the worst pages to list.")
     var worst = 5
 
+    @Option(name: .long, help: "An earlier `eval --json` report: exit 5 if this run is worse (see --tolerance).")
+    var baseline: String?
+
+    @Option(name: .long, help: "Allowed drop in accuracy / rise in review rate against --baseline, as a fraction.")
+    var tolerance = 0.005
+
     @OptionGroup var reader: ReaderOptions
 
     func run() throws {
@@ -35,8 +41,17 @@ struct EvalCommand: ParsableCommand {
             Diagnostics.error(error.description)
             throw ExitCode(Exit.badInput)
         }
-        if json { print(jsonString(report)); return }
-        print(EvalTable.render(report, worst: worst))
+        if json { print(jsonString(report)) } else { print(EvalTable.render(report, worst: worst)) }
+        if let baseline {
+            guard let data = FileManager.default.contents(atPath: baseline),
+                  let before = try? JSONDecoder().decode(EvalReport.self, from: data) else {
+                throw ValidationError("\(baseline) is not a report written by `scan-c1 eval --json`")
+            }
+            let problems = report.regressions(against: before, tolerance: tolerance)
+            for p in problems { Diagnostics.error("regression: \(p)") }
+            if !problems.isEmpty { throw ExitCode(Exit.regression) }
+            Diagnostics.note("no regression against \(baseline)")
+        }
     }
 }
 

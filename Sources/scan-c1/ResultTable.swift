@@ -12,8 +12,9 @@ enum ResultTable {
         let reg = r.registration
         out.append("\(r.file)")
         out.append("  template \(r.template): \(r.templateTitle)")
-        out.append(String(format: "  registration: %d° turn, coverage %.0f%%, residual %.2f px, skew %.2f°, scale %.3f",
-                          reg.quarterTurns * 90, reg.coverage * 100, reg.residual, reg.skewDegrees, reg.scale))
+        out.append(String(format: "  registration: %d° turn, ruled lines found %.0f%%, residual %.2f px, skew %.2f°, scale %.3f, corner marks %d/%d",
+                          reg.quarterTurns * 90, reg.coverage * 100, reg.residual, reg.skewDegrees, reg.scale,
+                          reg.marksFound, 4) + (reg.marksResidual.map { String(format: " (off by %.1f px)", $0) } ?? ""))
         out.append("  page status: \(r.status.rawValue.uppercased())")
         out.append("")
         out.append("  " + pad("field", 30) + padLeft("value", 6) + "  " + pad("status", 9) + "  boxes (best candidates)")

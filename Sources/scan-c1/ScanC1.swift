@@ -16,6 +16,7 @@ struct ScanC1: ParsableCommand {
           1   the page was read but some fields need review or are missing
           2   the image could not be read as a form (missing, damaged, not a form, wrong page)
           3   the reader or a template could not be loaded
+          5   eval --baseline: this run is worse than the baseline
           64  bad usage (unknown option, bad value)
         """,
         version: "0.1.0",
@@ -40,6 +41,7 @@ enum Exit {
     static let needsReview: Int32 = 1
     static let badInput: Int32 = 2
     static let setupFailed: Int32 = 3
+    static let regression: Int32 = 5
 }
 
 /// Options shared by the commands that read pages.

@@ -116,6 +116,42 @@ public struct EvalReport: Sendable, Codable {
 
     public var pages: [Page]
 
+    public init(pages: [Page]) { self.pages = pages }
+
+    enum CodingKeys: String, CodingKey { case summary, pages }
+    public init(from decoder: Decoder) throws {
+        pages = try decoder.container(keyedBy: CodingKeys.self).decode([Page].self, forKey: .pages)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(pages, forKey: .pages)
+    }
+
+    /// Differences from an earlier report that count as regressions: field accuracy or whole-page
+    /// accuracy down by more than `tolerance`, any new silent error, review rate up by more than
+    /// `tolerance`, more pages that could not be read.
+    public func regressions(against baseline: EvalReport, tolerance: Double) -> [String] {
+        let now = summary, before = baseline.summary
+        var out: [String] = []
+        if now.fieldAccuracy < before.fieldAccuracy - tolerance {
+            out.append(String(format: "field accuracy fell from %.2f%% to %.2f%%", before.fieldAccuracy * 100, now.fieldAccuracy * 100))
+        }
+        if now.pageAccuracy < before.pageAccuracy - tolerance {
+            out.append(String(format: "whole-page accuracy fell from %.2f%% to %.2f%%", before.pageAccuracy * 100, now.pageAccuracy * 100))
+        }
+        if now.silentErrors > before.silentErrors {
+            out.append("silent errors rose from \(before.silentErrors) to \(now.silentErrors)")
+        }
+        if now.reviewRate > before.reviewRate + tolerance {
+            out.append(String(format: "review rate rose from %.2f%% to %.2f%%", before.reviewRate * 100, now.reviewRate * 100))
+        }
+        if now.pageErrors > before.pageErrors {
+            out.append("pages that could not be read rose from \(before.pageErrors) to \(now.pageErrors)")
+        }
+        return out
+    }
+
     public struct Summary: Sendable, Codable {
         public var pages: Int
         public var pageErrors: Int

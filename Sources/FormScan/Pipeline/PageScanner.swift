@@ -46,7 +46,11 @@ public final class PageScanner {
             if r.isUsable && r.coverage >= 0.6 { break }
         }
         timings.registration = lap()
-        guard let (template, registration, page) = best else { throw .noFormFound(path) }
+        guard let (template, fitted, page) = best else { throw .noFormFound(path) }
+        var registration = fitted
+        if registration.isUsable {
+            (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
+        }
         guard registration.isUsable else {
             if candidates.count == 1 {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)

@@ -15,6 +15,11 @@ public struct Registration: Sendable, Codable {
     public var skewDegrees: Double
     /// Image pixels per template pixel at the page centre.
     public var scale: Double
+    /// Corner marks found where the fit predicts them (an independent check; cut or covered
+    /// marks are simply not found).
+    public var marksFound: Int = 0
+    /// RMS distance, template pixels, between predicted and found mark centres (nil: none found).
+    public var marksResidual: Double? = nil
 
     /// Registration good enough to read boxes.
     public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= RegistrationLimits.maximumResidual }
