@@ -279,7 +279,7 @@ struct Reconciler {
                 f.reasons.append("first read as \(f.firstReading.map(String.init) ?? "?"); changed because \(demanding.isEmpty ? "the rules" : demanding.joined(separator: ", ")) demand \(f.value.map(String.init) ?? "?")")
             }
             if (f.status == .verified || f.status == .corrected) &&
-                !covering.contains(where: { PageChecker.confirms($0.0, field: id, values: values) }) {
+                !covering.contains(where: { Self.confirms($0.0, field: id, values: values) }) {
                 f.status = .review
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number"
                                                   : "no sum of the form confirms this number on its own (copies and sums of zeros do not count)")
@@ -294,7 +294,33 @@ struct Reconciler {
         return (fields, rules)
     }
 
+    /// Whether a holding equality rule is real evidence for `field`. A copy (`a = b`, or a sum
+    /// whose other terms are all zero, `9 = 9 + 0 + 0`) can hold with both sides misread the
+    /// same way, so a non-zero field needs at least three non-zero terms. A zero needs a rule of
+    /// at least three terms: `0 = 75 - 75` pins it, since a 5 read as X would break the sum.
+    static func confirms(_ rule: Rule, field: String, values: [String: Int?]) -> Bool {
+        guard rule.relation == .equal else { return false }
+        let lookup: (String) -> Int? = { values[$0] ?? nil }
+        guard let e = rule.evaluate(lookup), e.holds else { return false }
+        let terms = rule.left.terms + rule.right.terms
+        var nonZero = 0
+        for (_, t) in terms {
+            switch t {
+            case .constant(let c): if c != 0 { nonZero += 1 }
+            case .field(let f), .ceilPercent(_, let f): if (lookup(f) ?? 0) != 0 { nonZero += 1 }
+            }
+        }
+        let mine = lookup(field) ?? 0
+        return mine == 0 ? terms.count >= 3 : nonZero >= 3
+    }
+
     func evaluate(_ values: [String: Int?]) -> [RuleResult] {
-        PageChecker(template: template).evaluate(values)
+        template.rules.map { rule in
+            let lookup: (String) -> Int? = { values[$0] ?? nil }
+            let outcome: RuleResult.Outcome
+            if let e = rule.evaluate(lookup) { outcome = e.holds ? .pass : .fail } else { outcome = .unknown }
+            return RuleResult(rule: rule.text, label: rule.label, soft: rule.soft, outcome: outcome,
+                              numbers: rule.rendered(lookup), fields: rule.fieldIDs)
+        }
     }
 }
