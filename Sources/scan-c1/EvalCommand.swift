@@ -68,6 +68,9 @@ enum EvalTable {
         out.append("silent errors (verified or corrected but wrong): \(s.silentErrors)")
         out.append("status: \(s.verifiedOrCorrected) verified/corrected, \(s.review) review, \(s.missing) missing (review rate \(pct(s.reviewRate)))")
         out.append("correct or flagged: \(s.correctOrFlagged)/\(s.fields)")
+        if s.mustReview > 0 {
+            out.append("pages with a deliberate arithmetic error sent to review: \(s.mustReviewFlagged)/\(s.mustReview)")
+        }
         out.append(String(format: "time per page: median %.0f ms, worst %.0f ms", s.medianMilliseconds, s.worstMilliseconds))
         let ranked = report.pages.sorted { ($0.error != nil ? -1 : $0.fieldsCorrect - $0.fields.count) < ($1.error != nil ? -1 : $1.fieldsCorrect - $1.fields.count) }
         if worst > 0 {

@@ -95,6 +95,10 @@ public struct BoxCleaner: Sendable {
         let m = Int(margin.rounded())
         let (paper, threshold) = levels(warped)
         func isDark(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < threshold }
+        // Hysteresis: components are grown over "weak" ink (lighter than the threshold), so that
+        // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
+        let weakThreshold = max(threshold + 1, Int(Double(paper) * 0.82))
+        func isWeak(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < weakThreshold }
         let frame = findFrame(warped)
         let top = (frame.top ?? m + 1) + 3
         let bottom = (frame.bottom ?? h - m - 2) - 3
@@ -106,31 +110,35 @@ public struct BoxCleaner: Sendable {
         }
         // Ink components inside the frame.
         var mask = [UInt8](repeating: 0, count: iw * ih)
-        for y in 0..<ih { for x in 0..<iw where isDark(left + x, top + y) { mask[y * iw + x] = 1 } }
+        for y in 0..<ih { for x in 0..<iw where isWeak(left + x, top + y) { mask[y * iw + x] = isDark(left + x, top + y) ? 2 : 1 } }
         var label = [Int32](repeating: 0, count: iw * ih)
         var keep = [UInt8](repeating: 0, count: iw * ih)
         var next: Int32 = 0
         var stack: [Int] = []
-        for start in 0..<(iw * ih) where mask[start] == 1 && label[start] == 0 {
+        for start in 0..<(iw * ih) where mask[start] != 0 && label[start] == 0 {
             next += 1
             label[start] = next
             stack.append(start)
             var members: [Int] = []
+            var strong = 0
             var minX = iw, maxX = 0, minY = ih, maxY = 0
             while let p = stack.popLast() {
                 members.append(p)
+                if mask[p] == 2 { strong += 1 }
                 let px = p % iw, py = p / iw
                 minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
                 for dy in -1...1 { for dx in -1...1 {
                     let qx = px + dx, qy = py + dy
                     if qx < 0 || qy < 0 || qx >= iw || qy >= ih { continue }
                     let q = qy * iw + qx
-                    if mask[q] == 1 && label[q] == 0 { label[q] = next; stack.append(q) }
+                    if mask[q] != 0 && label[q] == 0 { label[q] = next; stack.append(q) }
                 } }
             }
             let bw = maxX - minX + 1, bh = maxY - minY + 1
             // specks
             if members.count < 8 && max(bw, bh) < 6 { continue }
+            // only faint pixels: keep it only if it is a real stroke (tall or wide), not smudge
+            if strong == 0 && !(members.count >= 20 && (bh >= ih * 2 / 5 || bw >= iw * 2 / 5)) { continue }
             // remnants of the printed frame: thin, long, hugging an edge
             let hugsTopOrBottom = bh <= 4 && bw > iw / 2 && (minY <= 2 || maxY >= ih - 3)
             let hugsSides = bw <= 4 && bh > ih / 2 && (minX <= 2 || maxX >= iw - 3)

@@ -84,7 +84,9 @@ public struct Evaluator {
             let read = f.boxes.map { $0.symbol?.description ?? "?" }.map { $0 == "blank" ? "_" : $0 }.joined()
             fields.append(.init(id: id, expected: expected, value: f.value, status: f.status, boxesCorrect: correct, boxes: n, read: read))
         }
-        return EvalReport.Page(file: path, template: r.template, error: nil, fields: fields, milliseconds: milliseconds, status: r.status)
+        var page = EvalReport.Page(file: path, template: r.template, error: nil, fields: fields, milliseconds: milliseconds, status: r.status)
+        page.expectReview = truth.expect == "review"
+        return page
     }
 }
 
@@ -110,6 +112,8 @@ public struct EvalReport: Sendable, Codable {
         public var fields: [Field]
         public var milliseconds: Double
         public var status: FieldStatus?
+        /// The truth says this page must go to review (a deliberate arithmetic error).
+        public var expectReview: Bool? = nil
         public var allCorrect: Bool { error == nil && fields.allSatisfy(\.correct) }
         public var fieldsCorrect: Int { fields.filter(\.correct).count }
     }
@@ -146,6 +150,9 @@ public struct EvalReport: Sendable, Codable {
         if now.reviewRate > before.reviewRate + tolerance {
             out.append(String(format: "review rate rose from %.2f%% to %.2f%%", before.reviewRate * 100, now.reviewRate * 100))
         }
+        if now.mustReview - now.mustReviewFlagged > before.mustReview - before.mustReviewFlagged {
+            out.append("pages with a deliberate error that escaped review rose to \(now.mustReview - now.mustReviewFlagged)")
+        }
         if now.pageErrors > before.pageErrors {
             out.append("pages that could not be read rose from \(before.pageErrors) to \(now.pageErrors)")
         }
@@ -172,6 +179,9 @@ public struct EvalReport: Sendable, Codable {
         public var correctOrFlagged: Int
         public var medianMilliseconds: Double
         public var worstMilliseconds: Double
+        /// Pages whose truth demands review, and how many of them came out review (or worse).
+        public var mustReview: Int
+        public var mustReviewFlagged: Int
     }
 
     public var summary: Summary {
@@ -190,6 +200,8 @@ public struct EvalReport: Sendable, Codable {
             silentErrors: fs.filter(\.silentError).count, verifiedOrCorrected: good, review: review, missing: missing,
             reviewRate: fs.isEmpty ? 0 : Double(review + missing) / Double(fs.count),
             correctOrFlagged: fs.filter { $0.correct || $0.status == .review || $0.status == .missing }.count,
-            medianMilliseconds: times.isEmpty ? 0 : times[times.count / 2], worstMilliseconds: times.last ?? 0)
+            medianMilliseconds: times.isEmpty ? 0 : times[times.count / 2], worstMilliseconds: times.last ?? 0,
+            mustReview: pages.filter { $0.expectReview == true }.count,
+            mustReviewFlagged: pages.filter { $0.expectReview == true && ($0.error != nil || ($0.status ?? .missing) >= .review) }.count)
     }
 }

@@ -5,6 +5,11 @@ import Foundation
 public struct TruthFile: Sendable, Codable {
     public var template: String
     public var fields: [String: Int]
+    /// `"review"` for a page whose written numbers break a rule on purpose (generated pages):
+    /// the page must not come out verified.
+    public var expect: String?
+    /// Which field carries the deliberate error, for the report.
+    public var deliberateError: String?
 
     /// The truth file for an image: same name with its extension replaced by `.truth.json`.
     public static func path(forImage image: String) -> String {
