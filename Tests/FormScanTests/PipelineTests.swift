@@ -44,4 +44,18 @@ struct PipelineTests {
         #expect(object["registration"] is [String: Any])
         #expect((object["rules"] as? [Any])?.count == 2)
     }
+
+    @Test("generated pages: nothing silently wrong, and a deliberate arithmetic error goes to review")
+    func generatedPages() throws {
+        let dir = Fixtures.samples.appendingPathComponent("generated").path
+        let report = try Evaluator(scanner: try Fixtures.scanner()).run(directory: dir)
+        let s = report.summary
+        #expect(s.pages == 6)
+        #expect(s.pageErrors == 0)
+        #expect(s.silentErrors == 0)
+        #expect(s.mustReview == 2)
+        #expect(s.mustReviewFlagged == s.mustReview)
+        let broken = try #require(report.pages.first { $0.expectReview == true && $0.template == "c1-ppwp-2019-lembar2" })
+        #expect(broken.status == .review)
+    }
 }
