@@ -24,6 +24,14 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Allowed drop in accuracy / rise in review rate against --baseline, as a fraction.")
     var tolerance = 0.005
 
+    @Option(name: .long, help: "Regular expression for the page marker at the end of a file name; pages whose names match once it is removed form one station (default: -lembarN, -halN, -halamanN, -pageN).")
+    var stationPattern: String = StationChecker.defaultPagePattern
+
+    func validate() throws {
+        if (try? NSRegularExpression(pattern: stationPattern)) == nil { throw ValidationError("--station-pattern is not a valid regular expression") }
+        if tolerance < 0 { throw ValidationError("--tolerance must not be negative") }
+    }
+
     @OptionGroup var reader: ReaderOptions
 
     func run() throws {
@@ -34,7 +42,9 @@ struct EvalCommand: ParsableCommand {
         let scanner = try reader.makeScanner()
         let report: EvalReport
         do {
-            report = try Evaluator(scanner: scanner).run(directory: directory) { i, n, path in
+            var evaluator = Evaluator(scanner: scanner)
+            evaluator.pagePattern = stationPattern
+            report = try evaluator.run(directory: directory) { i, n, path in
                 if !json { Diagnostics.note("[\(i)/\(n)] \((path as NSString).lastPathComponent)") }
             }
         } catch {
@@ -71,7 +81,8 @@ enum EvalTable {
         if s.mustReview > 0 {
             out.append("pages with a deliberate arithmetic error sent to review: \(s.mustReviewFlagged)/\(s.mustReview)")
         }
-        out.append(String(format: "time per page: median %.0f ms, worst %.0f ms", s.medianMilliseconds, s.worstMilliseconds))
+        out.append(String(format: "time per page: median %.0f ms, worst %.0f ms (reconciliation: median %.1f ms, worst %.1f ms)",
+                          s.medianMilliseconds, s.worstMilliseconds, s.medianChecksMilliseconds, s.worstChecksMilliseconds))
         let ranked = report.pages.sorted { ($0.error != nil ? -1 : $0.fieldsCorrect - $0.fields.count) < ($1.error != nil ? -1 : $1.fieldsCorrect - $1.fields.count) }
         if worst > 0 {
             out.append("")

@@ -6,17 +6,21 @@ public enum StationChecker {
     /// The station a page belongs to, from its file name: the name without extension and
     /// without a trailing page marker (`-lembar1`, `_hal2`, ` halaman 3`, `-page1`).
     /// `aluebatee-01-lembar2.jpg` → `aluebatee-01`. Pages with the same key form one station.
-    public static func stationKey(for path: String) -> String {
+    public static let defaultPagePattern = #"[-_ .]*(lembar|hal|halaman|page|p)[-_ ]?\d+$"#
+
+    /// `pagePattern`: a regular expression matching the page marker at the end of a file name
+    /// (without extension); what is left is the station.
+    public static func stationKey(for path: String, pagePattern: String = defaultPagePattern) -> String {
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let dir = (path as NSString).deletingLastPathComponent
-        let pattern = #"[-_ .]*(lembar|hal|halaman|page|p)[-_ ]?\d+$"#
+        let pattern = pagePattern
         let stripped = base.replacingOccurrences(of: pattern, with: "", options: [.regularExpression, .caseInsensitive])
         return (dir as NSString).appendingPathComponent(stripped.isEmpty ? base : stripped)
     }
 
     /// Groups results by station key, keeping input order inside each group.
-    public static func group(_ paths: [String]) -> [String: [String]] {
-        Dictionary(grouping: paths, by: stationKey(for:))
+    public static func group(_ paths: [String], pagePattern: String = defaultPagePattern) -> [String: [String]] {
+        Dictionary(grouping: paths, by: { stationKey(for: $0, pagePattern: pagePattern) })
     }
 
     /// Evaluates every station rule of the pages' templates; a failed rule sends the fields it

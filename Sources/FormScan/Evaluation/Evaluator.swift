@@ -4,6 +4,8 @@ import Foundation
 /// Runs the pipeline over every image with a truth file and scores it.
 public struct Evaluator {
     public var scanner: PageScanner
+    /// How page markers look at the end of file names (see StationChecker.stationKey).
+    public var pagePattern = StationChecker.defaultPagePattern
 
     public init(scanner: PageScanner) { self.scanner = scanner }
 
@@ -43,7 +45,7 @@ public struct Evaluator {
             }
         }
         // Rules across the pages of a station (file-name convention, see StationChecker).
-        for (_, paths) in StationChecker.group(images) {
+        for (_, paths) in StationChecker.group(images, pagePattern: pagePattern) {
             var pages = paths.compactMap { results[$0]?.0 }
             guard pages.count > 1 else { continue }
             StationChecker.apply(to: &pages, store: scanner.store)
@@ -85,6 +87,7 @@ public struct Evaluator {
             fields.append(.init(id: id, expected: expected, value: f.value, status: f.status, boxesCorrect: correct, boxes: n, read: read))
         }
         var page = EvalReport.Page(file: path, template: r.template, error: nil, fields: fields, milliseconds: milliseconds, status: r.status)
+        page.checksMilliseconds = r.timings.checks
         page.expectReview = truth.expect == "review"
         return page
     }
@@ -114,6 +117,8 @@ public struct EvalReport: Sendable, Codable {
         public var status: FieldStatus?
         /// The truth says this page must go to review (a deliberate arithmetic error).
         public var expectReview: Bool? = nil
+        /// Time spent choosing values with the rules (reconciliation), milliseconds.
+        public var checksMilliseconds: Double? = nil
         public var allCorrect: Bool { error == nil && fields.allSatisfy(\.correct) }
         public var fieldsCorrect: Int { fields.filter(\.correct).count }
     }
@@ -182,12 +187,15 @@ public struct EvalReport: Sendable, Codable {
         /// Pages whose truth demands review, and how many of them came out review (or worse).
         public var mustReview: Int
         public var mustReviewFlagged: Int
+        public var medianChecksMilliseconds: Double
+        public var worstChecksMilliseconds: Double
     }
 
     public var summary: Summary {
         let fs = pages.flatMap(\.fields)
         let boxes = fs.reduce(0) { $0 + $1.boxes }, boxesCorrect = fs.reduce(0) { $0 + $1.boxesCorrect }
         let times = pages.filter { $0.error == nil }.map(\.milliseconds).sorted()
+        let checks = pages.compactMap(\.checksMilliseconds).sorted()
         let review = fs.filter { $0.status == .review }.count, missing = fs.filter { $0.status == .missing }.count
         let good = fs.filter { $0.status == .verified || $0.status == .corrected }.count
         return Summary(
@@ -202,6 +210,7 @@ public struct EvalReport: Sendable, Codable {
             correctOrFlagged: fs.filter { $0.correct || $0.status == .review || $0.status == .missing }.count,
             medianMilliseconds: times.isEmpty ? 0 : times[times.count / 2], worstMilliseconds: times.last ?? 0,
             mustReview: pages.filter { $0.expectReview == true }.count,
-            mustReviewFlagged: pages.filter { $0.expectReview == true && ($0.error != nil || ($0.status ?? .missing) >= .review) }.count)
+            mustReviewFlagged: pages.filter { $0.expectReview == true && ($0.error != nil || ($0.status ?? .missing) >= .review) }.count,
+            medianChecksMilliseconds: checks.isEmpty ? 0 : checks[checks.count / 2], worstChecksMilliseconds: checks.last ?? 0)
     }
 }
