@@ -53,7 +53,7 @@ struct PipelineTests {
         #expect(s.pages == 6)
         #expect(s.pageErrors == 0)
         #expect(s.silentErrors == 0)
-        #expect(s.mustReview == 2)
+        #expect(s.mustReview == 1)
         #expect(s.mustReviewFlagged == s.mustReview)
         let broken = try #require(report.pages.first { $0.expectReview == true && $0.template == "c1-ppwp-2019-lembar2" })
         #expect(broken.status == .review)

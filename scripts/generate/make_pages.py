@@ -198,7 +198,8 @@ def main():
             name = f"gen{a.seed}-{s:04d}-lembar{n}"
             write_jpeg(os.path.join(a.out, name + ".jpg"), img, int(rng.integers(60, 92)))
             truth = {"template": t["id"], "fields": {f["id"]: values[f["id"]] for f in t["fields"]}}
-            if wrong is not None:
+            if wrong is not None and wrong in truth["fields"]:
+                # Only the page carrying the wrong number must go to review.
                 truth["expect"] = "review"
                 truth["deliberateError"] = wrong
             json.dump(truth, open(os.path.join(a.out, name + ".truth.json"), "w"), indent=1)

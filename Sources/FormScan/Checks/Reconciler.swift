@@ -20,6 +20,8 @@ struct Reconciler {
     var closeCall = 1.0 / 3.0
     /// A box whose best candidate is below this is "unsure".
     var unsureProbability = 0.5
+    /// A box read at least this surely, by readers that agree, lets a copy rule confirm.
+    var sureProbability = 0.98
 
     struct FieldOptions {
         /// Candidate values, most probable first, with log-probabilities.
@@ -266,6 +268,9 @@ struct Reconciler {
             }
         }
         let rules = evaluate(values)
+        // Sure fields: read surely and unchanged by the rules.
+        var sure: [String: Bool] = [:]
+        for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
         for id in fields.keys {
             guard var f = fields[id] else { continue }
             let covering = zip(template.rules, rules).filter { !$0.0.soft && $0.1.fields.contains(id) }
@@ -279,10 +284,10 @@ struct Reconciler {
                 f.reasons.append("first read as \(f.firstReading.map(String.init) ?? "?"); changed because \(demanding.isEmpty ? "the rules" : demanding.joined(separator: ", ")) demand \(f.value.map(String.init) ?? "?")")
             }
             if (f.status == .verified || f.status == .corrected) &&
-                !covering.contains(where: { Self.confirms($0.0, field: id, values: values) }) {
+                !covering.contains(where: { Self.confirms($0.0, field: id, values: values, isSure: { sure[$0] ?? false }) }) {
                 f.status = .review
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number"
-                                                  : "no sum of the form confirms this number on its own (copies and sums of zeros do not count)")
+                                                  : "no sum of the form confirms this number on its own (a copy such as 9 = 9 + 0 + 0 counts only when both readers are sure of every box)")
             }
             if f.status == .verified {
                 for b in f.boxes where (b.candidates.first?.probability ?? 0) < unsureProbability {
@@ -298,7 +303,11 @@ struct Reconciler {
     /// whose other terms are all zero, `9 = 9 + 0 + 0`) can hold with both sides misread the
     /// same way, so a non-zero field needs at least three non-zero terms. A zero needs a rule of
     /// at least three terms: `0 = 75 - 75` pins it, since a 5 read as X would break the sum.
-    static func confirms(_ rule: Rule, field: String, values: [String: Int?]) -> Bool {
+    ///
+    /// A copy still confirms when every box of every non-zero field in it was read surely: both
+    /// readers agree and the combined reading is at least `sureProbability` (double reading of
+    /// a number the form asks to be written twice).
+    static func confirms(_ rule: Rule, field: String, values: [String: Int?], isSure: (String) -> Bool = { _ in false }) -> Bool {
         guard rule.relation == .equal else { return false }
         let lookup: (String) -> Int? = { values[$0] ?? nil }
         guard let e = rule.evaluate(lookup), e.holds else { return false }
@@ -311,7 +320,18 @@ struct Reconciler {
             }
         }
         let mine = lookup(field) ?? 0
-        return mine == 0 ? terms.count >= 3 : nonZero >= 3
+        if mine == 0 ? terms.count >= 3 : nonZero >= 3 { return true }
+        let nonZeroFields = rule.fieldIDs.filter { (lookup($0) ?? 0) != 0 }
+        return nonZeroFields.count >= 2 && nonZeroFields.allSatisfy(isSure)
+    }
+
+    /// Every box read surely: both readers agree with the combined symbol, which is at least
+    /// `sureProbability`.
+    func isSure(_ boxes: [BoxResult]) -> Bool {
+        !boxes.isEmpty && boxes.allSatisfy { b in
+            guard let top = b.candidates.first, top.probability >= sureProbability else { return false }
+            return b.readers.allSatisfy { $0.symbol == top.symbol }
+        }
     }
 
     func evaluate(_ values: [String: Int?]) -> [RuleResult] {
