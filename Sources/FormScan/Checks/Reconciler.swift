@@ -330,7 +330,8 @@ struct Reconciler {
     func isSure(_ boxes: [BoxResult]) -> Bool {
         !boxes.isEmpty && boxes.allSatisfy { b in
             guard let top = b.candidates.first, top.probability >= sureProbability else { return false }
-            return b.readers.allSatisfy { $0.symbol == top.symbol }
+            // Readers that disagree must not be sure of their own different answer.
+            return b.readers.allSatisfy { $0.symbol == top.symbol || $0.probability < 0.9 }
         }
     }
 
