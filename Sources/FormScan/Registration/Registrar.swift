@@ -31,13 +31,25 @@ public struct Registrar: Sendable {
     func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?) -> (Registration, GrayImage) {
         let turns = quarterTurns ?? likelyTurns(image)
         var best: (Registration, GrayImage)?
-        for (i, q) in turns.enumerated() {
+        search: for (i, q) in turns.enumerated() {
             let turned = image.rotated(quarterTurns: q)
-            guard let c = (i == 0 ? firstCoarse : nil) ?? coarseFit(turned) else { continue }
-            var r = refineFit(turned, coarse: c)
-            r.quarterTurns = q
-            if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
-            if r.isUsable { break }
+            // The best coarse fit first; if it does not refine to a usable fit, the next best
+            // at a clearly different scale (a grid also matches at half its size).
+            let given = i == 0 ? firstCoarse : nil
+            var fits = given.map { [$0] } ?? coarseFits(turned, count: 3)
+            var alternativesLoaded = given == nil
+            var index = 0
+            while index < fits.count {
+                var r = refineFit(turned, coarse: fits[index])
+                r.quarterTurns = q
+                if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
+                if r.isUsable { break search }
+                index += 1
+                if index == fits.count && !alternativesLoaded {
+                    fits += coarseFits(turned, count: 3).dropFirst()
+                    alternativesLoaded = true
+                }
+            }
         }
         if let best { return best }
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
@@ -80,7 +92,11 @@ public struct Registrar: Sendable {
 
     struct Coarse { var transform: Homography; var score: Double; var skew: Double; var scale: Double }
 
-    func coarseFit(_ image: GrayImage) -> Coarse? {
+    func coarseFit(_ image: GrayImage) -> Coarse? { coarseFits(image, count: 1).first }
+
+    /// The best coarse fits at clearly different scales (a form's regular grid also matches at
+    /// about half or double its size), best first.
+    func coarseFits(_ image: GrayImage, count: Int) -> [Coarse] {
         let k = Double(coarseSide) / Double(max(image.width, image.height))
         let cw = max(1, Int(Double(image.width) * k)), ch = max(1, Int(Double(image.height) * k))
         let small = image.resized(width: cw, height: ch)
@@ -92,7 +108,7 @@ public struct Registrar: Sendable {
             if hRuns[x, y] != 0 { hPoints.append((Double(x), Double(y))) }
             if vRuns[x, y] != 0 { vPoints.append((Double(x), Double(y))) }
         } }
-        if hPoints.count < 50 || vPoints.count < 20 { return nil }
+        if hPoints.count < 50 || vPoints.count < 20 { return [] }
         let cx = Double(cw) / 2, cy = Double(ch) / 2
         // Skew: sharpest horizontal-line profile.
         var bestAngle = 0.0, bestSharp = -1.0
@@ -143,22 +159,27 @@ public struct Registrar: Sendable {
             }
             return (best.0 / (total * s), best.1)
         }
-        var best: (score: Double, s: Double, tx: Double, ty: Double) = (-1, 1, 0, 0)
+        var byScale: [(score: Double, s: Double, tx: Double, ty: Double)] = []
         var s = 0.45
         while s <= 1.35 {
             let (sy, ty) = bestShift(hLines, total: hTotal, profile: py, s: s)
             let (sx, tx) = bestShift(vLines, total: vTotal, profile: px, s: s)
-            let score = 0.6 * sy + 0.4 * sx
-            if score > best.score { best = (score, s, tx, ty) }
+            byScale.append((0.6 * sy + 0.4 * sx, s, tx, ty))
             s += 0.01
+        }
+        var picked: [(score: Double, s: Double, tx: Double, ty: Double)] = []
+        for cand in byScale.sorted(by: { $0.score > $1.score }) where picked.count < count {
+            if picked.allSatisfy({ abs($0.s - cand.s) / $0.s > 0.15 }) { picked.append(cand) }
         }
         // template -> deskewed coarse: (s c x + tx, s c y + ty); deskewed -> coarse: invert
         // x' = x + t y - t cy, y' = -t x + y + t cx.
-        let a1 = Homography([best.s * c, 0, best.tx, 0, best.s * c, best.ty, 0, 0, 1])
         let d = Homography([1, t, -t * cy, -t, 1, t * cx, 0, 0, 1])
         let down = Homography([1 / k, 0, 0, 0, 1 / k, 0, 0, 0, 1])
-        let h = down.composed(after: d.inverse.composed(after: a1))
-        return Coarse(transform: h, score: best.score, skew: bestAngle * 180 / .pi, scale: best.s * c / k)
+        return picked.map { best in
+            let a1 = Homography([best.s * c, 0, best.tx, 0, best.s * c, best.ty, 0, 0, 1])
+            let h = down.composed(after: d.inverse.composed(after: a1))
+            return Coarse(transform: h, score: best.score, skew: bestAngle * 180 / .pi, scale: best.s * c / k)
+        }
     }
 
     // MARK: fine fit
