@@ -16,7 +16,7 @@ import argparse, json, math, os, subprocess, sys, tempfile
 import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "train"))
-from digits import load_mnist, tight, resize, synth_cross, morph, ROOT  # noqa
+from digits import load_mnist, tight, resize, synth_cross, morph, parse_pgm, ROOT  # noqa
 
 TEMPLATES = os.path.join(ROOT, "Templates")
 
@@ -24,15 +24,7 @@ TEMPLATES = os.path.join(ROOT, "Templates")
 def read_gray(path):
     with tempfile.NamedTemporaryFile(suffix=".pgm") as t:
         subprocess.run(["convert", path, "-strip", "-colorspace", "gray", "-depth", "8", t.name], check=True)
-        data = open(t.name, "rb").read()
-    tokens, i = [], 0
-    while len(tokens) < 4:
-        while data[i:i + 1].isspace(): i += 1
-        j = i
-        while not data[j:j + 1].isspace(): j += 1
-        tokens.append(data[i:j]); i = j
-    w, h = int(tokens[1]), int(tokens[2])
-    return np.frombuffer(data[i + 1:i + 1 + w * h], dtype=np.uint8).reshape(h, w).astype(np.float32)
+        return parse_pgm(open(t.name, "rb").read()).astype(np.float32)
 
 
 def station_values(rng):

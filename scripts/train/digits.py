@@ -22,6 +22,18 @@ def load_mnist(split):
     return images, labels
 
 
+def parse_pgm(data):
+    """A binary PGM (P5) as a uint8 array."""
+    tokens, i = [], 0
+    while len(tokens) < 4:
+        while data[i:i + 1].isspace(): i += 1
+        j = i
+        while not data[j:j + 1].isspace(): j += 1
+        tokens.append(data[i:j]); i = j
+    w, h = int(tokens[1]), int(tokens[2])
+    return np.frombuffer(data[i + 1:i + 1 + w * h], dtype=np.uint8).reshape(h, w)
+
+
 def write_png(path, gray):
     """8-bit grayscale PNG."""
     h, w = gray.shape

@@ -29,15 +29,7 @@ LABEL = {c: i for i, c in enumerate(CLASSES)}
 
 def read_pgm(path):
     with open(path, "rb") as f:
-        data = f.read()
-    tokens, i = [], 0
-    while len(tokens) < 4:
-        while data[i:i + 1].isspace(): i += 1
-        j = i
-        while not data[j:j + 1].isspace(): j += 1
-        tokens.append(data[i:j]); i = j
-    w, h = int(tokens[1]), int(tokens[2])
-    return np.frombuffer(data[i + 1:i + 1 + w * h], dtype=np.uint8).reshape(h, w)
+        return parse_pgm(f.read())
 
 
 def from_mnist(img, augment_it):
