@@ -35,7 +35,7 @@ enum ResultTable {
             case .fail: mark = rule.soft ? "!" : "✗"
             case .unknown: mark = "?"
             }
-            out.append("    \(mark) \(pad(rule.numbers, 24)) \(rule.label)\(rule.soft ? " (soft)" : "")")
+            out.append("    \(mark) \(pad(rule.numbers, 24)) \(rule.label)\(rule.soft ? " (soft)" : "")\(rule.station == true ? " (across pages)" : "")")
         }
         out.append(String(format: "  time: %.0f ms (decode %.0f, registration %.0f, cleaning %.0f, reading %.0f, checks %.1f)",
                           r.timings.total, r.timings.decode, r.timings.registration, r.timings.cleaning, r.timings.reading, r.timings.checks))

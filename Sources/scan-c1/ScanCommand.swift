@@ -30,14 +30,21 @@ struct ScanCommand: ParsableCommand {
         var results: [PageResult] = []
         for path in images {
             do {
-                let result = try scanner.scan(path: path, templateID: template)
-                results.append(result)
-                if !json { print(ResultTable.render(result)) }
-                if result.status > .corrected { worst = max(worst, Exit.needsReview) }
+                results.append(try scanner.scan(path: path, templateID: template))
             } catch {
                 Diagnostics.error(error.description)
                 worst = max(worst, Exit.badInput)
             }
+        }
+        // Pages of one station given together are checked against each other too.
+        for (_, paths) in StationChecker.group(results.map(\.file)) where paths.count > 1 {
+            var pages = results.filter { paths.contains($0.file) }
+            StationChecker.apply(to: &pages, store: scanner.store)
+            for page in pages { if let i = results.firstIndex(where: { $0.file == page.file }) { results[i] = page } }
+        }
+        for result in results {
+            if !json { print(ResultTable.render(result)) }
+            if result.status > .corrected { worst = max(worst, Exit.needsReview) }
         }
         if json { print(results.count == 1 && images.count == 1 ? jsonString(results[0]) : jsonString(results)) }
         if worst != Exit.ok { throw ExitCode(worst) }

@@ -58,14 +58,7 @@ public final class PageScanner {
             throw .noFormFound(path)
         }
         // Boxes
-        var crops: [String: [BoxCrop?]] = [:]
-        for f in template.template.fields {
-            crops[f.id] = f.boxes.map { b -> BoxCrop? in
-                // A box cut by the edge of the image is not read: half a digit is a wrong digit.
-                guard cleaner.isInside(page, box: Rect(b), transform: registration.transform) else { return nil }
-                return cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))
-            }
-        }
+        let crops = cropBoxes(page, template: template, registration: registration)
         timings.cleaning = lap()
         var boxes: [String: [BoxResult]] = [:]
         for f in template.template.fields {
@@ -90,18 +83,28 @@ public final class PageScanner {
                           rules: rules, status: status, timings: timings)
     }
 
+    /// Every box of the template cut from the registered page and cleaned; nil for a box that
+    /// lies partly outside the image (half a digit is a wrong digit).
+    func cropBoxes(_ page: GrayImage, template: LoadedTemplate, registration: Registration) -> [String: [BoxCrop?]] {
+        var crops: [String: [BoxCrop?]] = [:]
+        for f in template.template.fields {
+            crops[f.id] = f.boxes.map { b -> BoxCrop? in
+                guard cleaner.isInside(page, box: Rect(b), transform: registration.transform) else { return nil }
+                return cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))
+            }
+        }
+        return crops
+    }
+
     /// The cleaned crops of a registered page (for inspection and training data export).
     public func crops(path: String, templateID: String) throws(FormScanError) -> [(field: String, position: Int, crop: BoxCrop)] {
         let template = try store.template(templateID)
         let image = try loader.load(path).image
         let (registration, page) = Registrar(template: template.template).register(image)
         guard registration.isUsable else { throw .wrongPage(path, template: templateID, score: registration.coverage) }
-        var out: [(String, Int, BoxCrop)] = []
-        for f in template.template.fields {
-            for (i, b) in f.boxes.enumerated() {
-                out.append((f.id, i, cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))))
-            }
+        let crops = cropBoxes(page, template: template, registration: registration)
+        return template.template.fields.flatMap { f in
+            (crops[f.id] ?? []).enumerated().compactMap { i, c in c.map { (f.id, i, $0) } }
         }
-        return out
     }
 }
