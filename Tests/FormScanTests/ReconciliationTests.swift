@@ -107,4 +107,30 @@ struct ReconciliationTests {
             #expect(r.value == truth.fields[id], "\(id)")
         }
     }
+
+    @Test func oneConfidentMisreadIsSetAsideWithoutDraggingItsNeighboursToReview() throws {
+        // Lembar 1 read perfectly except pemilih_total_l, confidently misread by one in the units.
+        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
+        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
+        var boxes: [String: [BoxResult]] = [:]
+        for f in t.template.fields {
+            var v = truth.fields[f.id]!
+            if f.id == "pemilih_total_l" { v = v / 10 * 10 + (v % 10 + 1) % 10 }
+            let text = String(v)
+            boxes[f.id] = (0..<3).map { i in
+                let lead = 3 - text.count
+                return i < lead ? box(i, .cross) : box(i, .digit(Int(String(Array(text)[i - lead]))!))
+            }
+        }
+        let f = Reconciler(template: t).check(boxes: boxes).fields
+        let culprit = f["pemilih_total_l"]!
+        #expect(culprit.status == .review)
+        #expect(culprit.reasons.contains { $0.contains("imply \(truth.fields["pemilih_total_l"]!)") })
+        for (id, r) in f where id != "pemilih_total_l" {
+            #expect(r.status != .corrected, "\(id)")
+            if r.status == .verified { #expect(r.value == truth.fields[id], "\(id)") }
+        }
+        #expect(f["pemilih_dpt_l"]?.status == .verified)
+        #expect(f["pemilih_total_p"]?.status == .verified)
+    }
 }

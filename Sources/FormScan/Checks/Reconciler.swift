@@ -215,31 +215,41 @@ struct Reconciler {
             }.sorted { $0.1 < $1.1 }.map(\.0)
             let bestLogp = options.mapValues { $0.values.first?.logp ?? 0 }
             var found: (Double, [String], Assignment, Assignment?)?
+            var runnerUp = -Double.infinity
             func attempt(_ drop: [String]) {
                 var o = options
                 for d in drop { o[d] = nil }
                 let (b, s2, complete) = search(o, limit: 5_000)
                 guard let b, complete else { return }
                 let score = b.logp + drop.reduce(0) { $0 + bestLogp[$1]! }
-                if found == nil || score > found!.0 { found = (score, drop, b, s2) }
+                if found == nil || score > found!.0 {
+                    runnerUp = max(runnerUp, found?.0 ?? -.infinity)
+                    found = (score, drop, b, s2)
+                } else {
+                    runnerUp = max(runnerUp, score)
+                }
             }
             for f in confidence { attempt([f]) }
             if found == nil {
                 let unsure = Array(confidence.prefix(10))
                 for i in unsure.indices { for j in unsure.indices where j > i { attempt([unsure[i], unsure[j]]) } }
             }
-            if let found {
+            // Only an unambiguous culprit: if another choice of fields to set aside is nearly as
+            // good, nobody can tell which number is wrong, and every failing rule stays failed.
+            if let found, exp(runnerUp - found.0) < closeCall {
                 excluded = found.1
                 best = found.2
                 second = found.3
                 exact = true
             }
         }
+        var values: [String: Int?] = fields.mapValues(\.value)
         for id in excluded {
             fields[id]?.status = .review
             fields[id]?.reasons.append("no reading of this number agrees with the rest of the page")
+            // Set aside: the rules it is in are not held against the numbers that agree.
+            values[id] = .some(nil)
         }
-        var values: [String: Int?] = fields.mapValues(\.value)
         if let best {
             for (id, v) in best.values {
                 guard var f = fields[id] else { continue }
@@ -268,6 +278,21 @@ struct Reconciler {
             }
         }
         let rules = evaluate(values)
+        for id in excluded {
+            // What the other numbers imply, from the first equality rule that fixes it.
+            var assigned = values.compactMapValues { $0 }
+            for rule in template.rules where !rule.soft && rule.relation == .equal && rule.fieldIDs.contains(id) {
+                assigned[id] = 0
+                guard let e0 = rule.evaluate({ assigned[$0] }) else { continue }
+                assigned[id] = 1
+                guard let e1 = rule.evaluate({ assigned[$0] }) else { continue }
+                let slope = (e1.left - e1.right) - (e0.left - e0.right)
+                guard slope == 1 || slope == -1 else { continue }
+                let implied = -(e0.left - e0.right) / slope
+                if implied >= 0 { fields[id]?.reasons.append("the other numbers imply \(implied) (\(rule.label))") }
+                break
+            }
+        }
         // Sure fields: read surely and unchanged by the rules.
         var sure: [String: Bool] = [:]
         for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
