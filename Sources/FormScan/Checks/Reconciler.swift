@@ -12,8 +12,12 @@ struct Reconciler {
     var template: LoadedTemplate
     /// A box whose best candidate is at least this sure is never changed by the rules.
     var lockProbability = 0.97
-    /// Box candidates below this probability are not considered.
-    var candidateFloor = 0.01
+    /// Box candidates below this probability are not considered…
+    var candidateFloor = 0.05
+    /// …nor those below this fraction of the box's best candidate: the rules may pick a close
+    /// second reading, never overturn a clear first one (a form written wrongly can often be
+    /// made to add up with some unlikely digit).
+    var relativeFloor = 0.3
     /// At most this many values per field enter the search.
     var valuesPerField = 12
     /// A second consistent assignment at least this fraction as probable as the best is "too close to call".
@@ -37,7 +41,10 @@ struct Reconciler {
         guard case .value(let first) = FieldAssembly.assemble(tops) else { return nil }
         let lists: [[Candidate]] = boxes.map { b in
             if b.candidates[0].probability >= lockProbability { return [b.candidates[0]] }
-            return Array(b.candidates.filter { $0.probability >= candidateFloor }.prefix(4))
+            // The rules may choose a box's second reading, never its third: when three or more
+            // readings are in play the box is unreadable and the number goes to a person.
+            let floor = max(candidateFloor, relativeFloor * b.candidates[0].probability)
+            return Array(b.candidates.filter { $0.probability >= floor }.prefix(2))
         }
         var byValue: [Int: Double] = [:]
         func walk(_ i: Int, _ symbols: [BoxSymbol], _ p: Double) {
