@@ -64,12 +64,6 @@ public struct Registrar: Sendable {
 
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
 
-    /// Registers an image assumed upright (any small skew).
-    func registerUpright(_ image: GrayImage) -> Registration? {
-        guard let coarse = coarseFit(image) else { return nil }
-        return refineFit(image, coarse: coarse)
-    }
-
     /// The fine fit, starting from a coarse one.
     func refineFit(_ image: GrayImage, coarse: Coarse) -> Registration {
         var h = coarse.transform
