@@ -159,18 +159,18 @@ int CScanShim_encodeJPEG(const uint8_t *pixels, int width, int height, int compo
                          char *message, size_t messageLength) {
     struct jpeg_compress_struct cinfo;
     CScanShimJPEGError err;
-    unsigned char *volatile buffer = NULL;
+    // libjpeg writes `mem` through its address, so it lives in memory and is valid after longjmp.
+    unsigned char *mem = NULL;
     unsigned long size = 0;
     *output = NULL;
     *outputLength = 0;
     CScanShim_installErrors((struct jpeg_common_struct *)&cinfo, &err, message, messageLength);
     if (setjmp(err.escape)) {
         jpeg_destroy_compress(&cinfo);
-        free(buffer);
+        free(mem);
         return CScanShim_ERROR;
     }
     jpeg_create_compress(&cinfo);
-    unsigned char *mem = NULL;
     jpeg_mem_dest(&cinfo, &mem, &size);
     cinfo.image_width = (JDIMENSION)width;
     cinfo.image_height = (JDIMENSION)height;
@@ -184,9 +184,8 @@ int CScanShim_encodeJPEG(const uint8_t *pixels, int width, int height, int compo
         jpeg_write_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_compress(&cinfo);
-    buffer = mem;
     jpeg_destroy_compress(&cinfo);
-    *output = buffer;
+    *output = mem;
     *outputLength = size;
     return CScanShim_OK;
 }

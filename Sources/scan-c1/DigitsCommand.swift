@@ -62,12 +62,11 @@ struct DigitsEval: ParsableCommand {
     @OptionGroup var reader: ReaderOptions
 
     func run() throws {
-        let boxReader: BoxReader
-        do { boxReader = try BoxReader(models: ModelLocator(directory: reader.modelDir)) } catch {
-            Diagnostics.error(error.description)
-            throw ExitCode(Exit.setupFailed)
+        let scores: [DigitEvaluator.ReaderScore]
+        do { scores = try DigitEvaluator(reader: try reader.makeBoxReader()).run(directory: directory, limitPerClass: limit) } catch let e as FormScanError {
+            Diagnostics.error(e.description)
+            throw ExitCode(Exit.badInput)
         }
-        let scores = try DigitEvaluator(reader: boxReader).run(directory: directory, limitPerClass: limit)
         if scores.isEmpty { throw ValidationError("no labelled crops under \(directory) (expected <label>/<image>, label 0-9, X or dash)") }
         if json { print(jsonString(scores)); return }
         let names = (0...9).map(String.init) + ["X", "-", "_", "?"]

@@ -59,19 +59,22 @@ struct ReaderOptions: ParsableArguments {
         if maxPixels < 1_000_000 { throw ValidationError("--max-pixels must be at least 1000000") }
     }
 
-    /// Builds the scanner, or exits with a clear message and code 3.
-    func makeScanner() throws -> PageScanner {
-        do {
-            let store = try TemplateStore(directory: templates)
-            let reader = try BoxReader(models: ModelLocator(directory: modelDir))
-            return PageScanner(store: store, reader: reader, loader: ImageLoader(maxPixels: maxPixels))
-        } catch let e as FormScanError {
-            Diagnostics.error(e.description)
-            throw ExitCode(Exit.setupFailed)
-        } catch let e as DigitReaderError {
-            Diagnostics.error(e.description)
+    /// Builds the box readers, or exits with a clear message and code 3.
+    func makeBoxReader() throws -> BoxReader {
+        do { return try BoxReader(models: ModelLocator(directory: modelDir)) } catch {
+            Diagnostics.error(error.description)
             throw ExitCode(Exit.setupFailed)
         }
+    }
+
+    /// Builds the scanner, or exits with a clear message and code 3.
+    func makeScanner() throws -> PageScanner {
+        let store: TemplateStore
+        do { store = try TemplateStore(directory: templates) } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(Exit.setupFailed)
+        }
+        return PageScanner(store: store, reader: try makeBoxReader(), loader: ImageLoader(maxPixels: maxPixels))
     }
 }
 

@@ -71,7 +71,8 @@ public struct DigitEvaluator {
             if let limitPerClass { files = Array(files.prefix(limitPerClass)) }
             for file in files {
                 let path = (dir as NSString).appendingPathComponent(file)
-                guard let image = try? loader.load(path).image else { continue }
+                // A crop that cannot be read is an error in the data set, not a crop to skip quietly.
+                let image = try loader.load(path).image
                 let crop = Self.crop(from: image)
                 // Each reader timed on its own, then the combination (which runs both).
                 if !crop.isBlank {
