@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // One system-library target per C library: module map + pkg-config + the Debian package.
@@ -49,16 +50,25 @@ let package = Package(
             dependencies: ["DigitReader", "CScanShim", "CLeptonica"],
             resources: [.copy("Templates")]
         ),
+        // Folders of photos into an SQLite database (GRDB): walk, hash, scan in parallel, export.
+        .target(
+            name: "Batch",
+            dependencies: ["FormScan", "DigitReader", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "scan-c1",
             dependencies: [
-                "FormScan", "DigitReader",
+                "FormScan", "DigitReader", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "FormScanTests",
             dependencies: ["FormScan", "DigitReader"]
+        ),
+        .testTarget(
+            name: "BatchTests",
+            dependencies: ["Batch", "FormScan", "scan-c1"]
         ),
         .testTarget(
             name: "DigitReaderTests",

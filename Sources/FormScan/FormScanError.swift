@@ -14,6 +14,24 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
     case wrongPage(String, template: String, score: Double)
     case writeFailed(String, reason: String)
 
+    /// A short stable name for the kind of failure (batch database, reports).
+    public var kind: String {
+        switch self {
+        case .fileNotFound: return "not-found"
+        case .fileUnreadable: return "unreadable"
+        case .emptyFile: return "empty"
+        case .notAnImage: return "not-an-image"
+        case .truncatedImage: return "truncated"
+        case .corruptImage: return "corrupt"
+        case .imageTooLarge: return "too-large"
+        case .imageTooSmall: return "too-small"
+        case .templateNotFound, .templateInvalid: return "template"
+        case .noFormFound: return "no-form"
+        case .wrongPage: return "wrong-page"
+        case .writeFailed: return "write-failed"
+        }
+    }
+
     public var description: String {
         switch self {
         case .fileNotFound(let p): return "\(p): no such file"

@@ -4,7 +4,7 @@ import FormScan
 import Foundation
 
 @main
-struct ScanC1: ParsableCommand {
+struct ScanC1: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan-c1",
         abstract: "Read the handwritten numbers on Indonesian election tally sheets (C1 / C.Hasil) and check them against the form's own arithmetic.",
@@ -15,20 +15,25 @@ struct ScanC1: ParsableCommand {
           0   every field verified (or corrected by the rules)
           1   the page was read but some fields need review or are missing
           2   the image could not be read as a form (missing, damaged, not a form, wrong page)
-          3   the reader or a template could not be loaded
+          3   the reader, a template or the batch database could not be loaded
           5   eval --baseline: this run is worse than the baseline
           64  bad usage (unknown option, bad value)
+          130 batch interrupted by Ctrl-C (run it again to continue)
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self],
+        subcommands: [ScanCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 
-    static func main() {
+    static func main() async {
         TesseractEngine.ensureSingleThreadedOpenMP(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }
@@ -42,6 +47,7 @@ enum Exit {
     static let badInput: Int32 = 2
     static let setupFailed: Int32 = 3
     static let regression: Int32 = 5
+    static let interrupted: Int32 = 130
 }
 
 /// Options shared by the commands that read pages.

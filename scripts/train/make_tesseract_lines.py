@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds Tesseract LSTM training data for boxed handwritten digits.
 
-Each line holds 1-4 symbols (digits from the MNIST *training* split, synthetic X and - marks,
+Each line holds 1-6 symbols (digits from the MNIST *training* split, synthetic X and - marks,
 seven-segment digits), each rendered the way DigitReader hands a box to Tesseract (ink scaled so
 max(h, w/1.2) = 36 px, 6 px white border), with augmentation. Lines are written as multi-page
 TIFFs with box files (one page per line), ready for `tesseract ... lstm.train`.
@@ -19,8 +19,10 @@ ap.add_argument("--lines", type=int, default=16000)
 ap.add_argument("--eval-lines", type=int, default=1000)
 ap.add_argument("--chunk", type=int, default=500)
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--x-share", type=float, default=0.06)
 a = ap.parse_args()
 os.makedirs(a.out, exist_ok=True)
+X_SHARE = a.x_share
 rng = np.random.default_rng(a.seed)
 images, labels = load_mnist("train")
 # the last 5,000 training digits are held out for the eval lines
@@ -29,11 +31,13 @@ train_idx = np.arange(0, 55000); eval_idx = np.arange(55000, 60000)
 
 def symbol(pool):
     r = rng.random()
-    if r < 0.16:
+    # X, - and seven-segment digits stay rare: with X as the most frequent class the network
+    # first learns "any blob is X" and, from scratch, stayed there (measured: 91% error at 36k).
+    if r < X_SHARE:
         return "X", synth_cross(rng)
-    if r < 0.21:
+    if r < X_SHARE + 0.03:
         return "-", synth_dash(rng)
-    if r < 0.26:
+    if r < X_SHARE + 0.07:
         d = int(rng.integers(10))
         return str(d), synth_seven_segment(rng, d)
     i = int(pool[rng.integers(len(pool))])
@@ -41,7 +45,7 @@ def symbol(pool):
 
 
 def line(pool):
-    n = int(rng.choice([1, 1, 2, 2, 3, 4]))
+    n = int(rng.integers(1, 7))
     parts, text = [], ""
     for _ in range(n):
         ch, ink = symbol(pool)

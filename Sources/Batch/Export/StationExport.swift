@@ -1,0 +1,87 @@
+import FormScan
+import Foundation
+
+/// One row per polling station with every canonical field, its status and the failed rules,
+/// as CSV (opens in a spreadsheet) or JSON Lines.
+public enum StationExport {
+    public enum Format: String, Sendable, CaseIterable { case csv, jsonl }
+
+    /// A station's fields merged over its pages. A field read on two pages (two photos of one
+    /// sheet) with different values goes to review.
+    public struct Row: Sendable, Encodable {
+        public struct Field: Sendable, Encodable {
+            public var value: Int?
+            public var status: FieldStatus
+            public var reasons: [String]
+        }
+        public var station: String
+        public var status: FieldStatus
+        public var pages: [String]
+        public var templates: [String]
+        public var fields: [String: Field]
+        public var failedRules: [String]
+
+        enum CodingKeys: String, CodingKey { case station, status, pages, templates, fields, failedRules = "failed_rules" }
+    }
+
+    public static func rows(_ stations: [Station]) -> [Row] {
+        stations.map { s in
+            var fields: [String: Row.Field] = [:]
+            for page in s.pages {
+                for f in page.result.orderedFields {
+                    let mine = Row.Field(value: f.value, status: f.status, reasons: f.reasons)
+                    guard let seen = fields[f.id] else { fields[f.id] = mine; continue }
+                    if seen.value != f.value {
+                        let why = "pages disagree: \(seen.value.map(String.init) ?? "?") vs \(f.value.map(String.init) ?? "?")"
+                        fields[f.id] = Row.Field(value: nil, status: .review, reasons: seen.reasons + [why])
+                    } else if f.status < seen.status {
+                        fields[f.id] = mine
+                    }
+                }
+            }
+            let status = max(s.status, fields.values.map(\.status).max() ?? .missing)
+            return Row(station: s.key, status: status, pages: s.pages.map(\.path), templates: s.pages.map(\.template),
+                       fields: fields, failedRules: s.failedRules)
+        }
+    }
+
+    /// Column order: every field of every known template, in template then form order, once.
+    public static func fieldColumns(_ store: TemplateStore) -> [String] {
+        var seen: Set<String> = [], out: [String] = []
+        for t in store.templates { for f in t.template.fields where seen.insert(f.id).inserted { out.append(f.id) } }
+        return out
+    }
+
+    public static func render(_ rows: [Row], format: Format, columns: [String]) -> String {
+        switch format {
+        case .jsonl:
+            return rows.map { JSON.string($0) + "\n" }.joined()
+        case .csv:
+            var header = ["station", "status", "pages", "templates"]
+            for c in columns { header += [c, "\(c)_status"] }
+            header.append("failed_rules")
+            var lines = [header.map(cell).joined(separator: ",")]
+            for r in rows {
+                var cells = [r.station, r.status.rawValue, r.pages.joined(separator: " | "), r.templates.joined(separator: " | ")]
+                for c in columns {
+                    let f = r.fields[c]
+                    cells += [f?.value.map(String.init) ?? "", f?.status.rawValue ?? ""]
+                }
+                cells.append(r.failedRules.joined(separator: "; "))
+                lines.append(cells.map(cell).joined(separator: ","))
+            }
+            // UTF-8 byte order mark and CRLF: what spreadsheets expect of a CSV file.
+            return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        }
+    }
+
+    /// RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with '.
+    static func cell(_ s: String) -> String {
+        var s = s
+        if let first = s.first, "=+-@".contains(first), Int(s) == nil { s = "'" + s }
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}

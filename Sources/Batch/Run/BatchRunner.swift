@@ -1,0 +1,261 @@
+import DigitReader
+import FormScan
+import Foundation
+import Synchronization
+
+/// How a batch runs.
+public struct BatchOptions: Sendable {
+    public var folder: String
+    /// Workers reading pages at once; each has its own Tesseract engine.
+    public var jobs: Int
+    /// Read again the images stored with other model or template versions.
+    public var rescan: Bool
+    /// A template id, or nil for auto.
+    public var templateID: String?
+    public var pagePattern: String
+
+    public init(folder: String, jobs: Int, rescan: Bool = false, templateID: String? = nil,
+                pagePattern: String = StationChecker.defaultPagePattern) {
+        self.folder = folder; self.jobs = jobs; self.rescan = rescan; self.templateID = templateID; self.pagePattern = pagePattern
+    }
+}
+
+/// Set from a signal handler: finish the pages in flight, start no more.
+public final class StopRequest: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func request() { flag.store(true, ordering: .relaxed) }
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Where the batch is, for a progress line.
+public struct BatchProgress: Sendable {
+    public var total: Int
+    public var done: Int
+    public var skipped: Int
+    public var byStatus: [String: Int]
+    public var errors: Int
+    public var duplicates: Int
+    public var elapsed: Double
+    /// Pages read per second in this run (skipped images not counted).
+    public var rate: Double { elapsed > 0 ? Double(read) / elapsed : 0 }
+    public var read: Int { byStatus.values.reduce(0, +) }
+}
+
+/// What the batch came to.
+public struct BatchSummary: Sendable {
+    public var found: Int
+    public var skipped: Int
+    public var read: Int
+    public var duplicates: Int
+    public var errors: Int
+    public var interrupted: Bool
+    public var elapsed: Double
+    /// Over the whole database, not only this run.
+    public var pagesByStatus: [String: Int]
+    public var errorsByKind: [String: Int]
+    public var stationsNeedingReview: [Station]
+    public var stations: Int
+    /// Pages stored with other model/template versions (read again with --rescan).
+    public var stale: Int
+}
+
+/// Holds a page scanner while one task uses it: slots are handed to one child task at a time,
+/// never shared, so the non-Sendable scanner (and its Tesseract engine) stays single-threaded.
+final class ScannerSlot: @unchecked Sendable {
+    let scanner: PageScanner
+    init(_ scanner: PageScanner) { self.scanner = scanner }
+}
+
+/// Reads every image under a folder into the database: walk, hash, skip what is done, read the
+/// rest on `jobs` workers, write each image in one transaction from a single writer.
+public struct BatchRunner: Sendable {
+    public let database: ScanDatabase
+    public let store: TemplateStore
+    public let versions: Versions
+    public let options: BatchOptions
+    let makeScanner: @Sendable () throws -> PageScanner
+
+    public init(database: ScanDatabase, store: TemplateStore, versions: Versions, options: BatchOptions,
+                makeScanner: @escaping @Sendable () throws -> PageScanner) {
+        self.database = database; self.store = store; self.versions = versions; self.options = options
+        self.makeScanner = makeScanner
+    }
+
+    enum Planned {
+        case skip
+        case write(ImageRecord)
+        case scan(path: String, hash: String, size: Int64)
+        case duplicate(path: String, hash: String, size: Int64, ofPath: String)
+    }
+
+    public func run(stop: StopRequest = StopRequest(), progress: @escaping @Sendable (BatchProgress) -> Void = { _ in })
+        async throws -> BatchSummary {
+        let start = ContinuousClock.now
+        func elapsed() -> Double { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.folder, isDirectory: &isDir) else { throw BatchError.folderNotFound(options.folder) }
+        guard isDir.boolValue else { throw BatchError.notAFolder(options.folder) }
+
+        let optionsJSON = JSON.string(["jobs": "\(options.jobs)", "rescan": "\(options.rescan)",
+                                       "template": options.templateID ?? "auto", "page_pattern": options.pagePattern])
+        let runID = try database.startRun(folder: options.folder, versions: versions, options: optionsJSON)
+        let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm"].map(FolderWalker.realPath))
+        let entries = FolderWalker(skip: dbFiles).walk(options.folder)
+        let stored = try database.images()
+
+        // Hash every file (in parallel), then decide per image in path order.
+        let hashes = try await hashAll(entries.compactMap { if case .file(let p, _) = $0 { return p } else { return nil } })
+        let plan = makePlan(entries, hashes: hashes, stored: stored)
+
+        var state = BatchProgress(total: plan.count, done: 0, skipped: 0, byStatus: [:], errors: 0, duplicates: 0, elapsed: 0)
+        func account(_ record: ImageRecord) {
+            switch record.outcome {
+            case .page(let p): state.byStatus[p.status.rawValue, default: 0] += 1
+            case .duplicate: state.duplicates += 1
+            case .error: state.errors += 1
+            }
+            state.done += 1
+            state.elapsed = elapsed()
+            progress(state)
+        }
+        var scans: [(String, String, Int64)] = []
+        var duplicates: [(String, String, Int64, String)] = []
+        for p in plan {
+            switch p {
+            case .skip: state.skipped += 1; state.done += 1
+            case .write(let record):
+                try database.record(record, versions: versions, runID: runID)
+                account(record)
+            case .scan(let path, let hash, let size): scans.append((path, hash, size))
+            case .duplicate(let path, let hash, let size, let of): duplicates.append((path, hash, size, of))
+            }
+        }
+        progress(state)
+
+        // Read pages: at most `jobs` at once, each worker with its own scanner.
+        let slots = try (0..<max(1, min(options.jobs, max(1, scans.count)))).map { _ in ScannerSlot(try makeScanner()) }
+        var free = Array(slots.indices)
+        var next = 0
+        let templateID = options.templateID
+        let pattern = options.pagePattern
+        try await withThrowingTaskGroup(of: (Int, ImageRecord).self) { group in
+            func launch() {
+                while !free.isEmpty && next < scans.count && !stop.isRequested {
+                    let slotIndex = free.removeLast()
+                    let slot = slots[slotIndex]
+                    let (path, hash, size) = scans[next]
+                    next += 1
+                    group.addTask {
+                        (slotIndex, Self.scan(slot.scanner, path: path, hash: hash, size: size, templateID: templateID, pattern: pattern))
+                    }
+                }
+            }
+            launch()
+            while let (slotIndex, record) = try await group.next() {
+                try database.record(record, versions: versions, runID: runID)
+                account(record)
+                free.append(slotIndex)
+                launch()
+            }
+        }
+        let interrupted = stop.isRequested && next < scans.count
+
+        // Copies of a file read above (or earlier) are linked to it, not read again.
+        let ids = try database.images()
+        for (path, hash, size, of) in duplicates {
+            guard let primary = ids[of], primary.contentHash == hash else { continue }  // primary not read yet (interrupted)
+            let record = ImageRecord(path: path, contentHash: hash, size: size, outcome: .duplicate(of: primary.id),
+                                     station: StationChecker.stationKey(for: path, pagePattern: pattern))
+            try database.record(record, versions: versions, runID: runID)
+            account(record)
+        }
+
+        let stations = try database.rebuildStations(store: store)
+        try database.finishRun(runID, outcome: interrupted ? "interrupted" : "finished")
+        let counts = try database.counts()
+        let stale = try database.images().values.filter { $0.outcome != "duplicate" && ($0.readerVersion != versions.reader || $0.templatesVersion != versions.templates) }.count
+        return BatchSummary(found: entries.count, skipped: state.skipped, read: state.read, duplicates: state.duplicates,
+                            errors: state.errors, interrupted: interrupted, elapsed: elapsed(),
+                            pagesByStatus: counts.pages, errorsByKind: counts.errors,
+                            stationsNeedingReview: stations.filter { $0.status > .corrected },
+                            stations: stations.count, stale: stale)
+    }
+
+    /// Reads one image; every failure becomes an error record, never a thrown error.
+    static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, pattern: String) -> ImageRecord {
+        let station = StationChecker.stationKey(for: path, pagePattern: pattern)
+        do {
+            let page = try scanner.scan(path: path, templateID: templateID)
+            return ImageRecord(path: path, contentHash: hash, size: size, outcome: .page(page), station: station)
+        } catch {
+            return ImageRecord(path: path, contentHash: hash, size: size, outcome: .error(kind: error.kind, text: error.description), station: station)
+        }
+    }
+
+    enum HashResult: Sendable { case hash(String, Int64), failed(String) }
+
+    func hashAll(_ paths: [String]) async throws -> [String: HashResult] {
+        var out: [String: HashResult] = [:]
+        var next = 0
+        try await withThrowingTaskGroup(of: (String, HashResult).self) { group in
+            func launch() {
+                group.addTask { [path = paths[next]] in
+                    do {
+                        let attrs = try FileManager.default.attributesOfItem(atPath: path)
+                        let size = (attrs[.size] as? NSNumber)?.int64Value ?? 0
+                        return (path, .hash(try ContentHash.file(path), size))
+                    } catch {
+                        return (path, .failed("cannot be read: check the permissions (\((error as NSError).localizedDescription))"))
+                    }
+                }
+                next += 1
+            }
+            while next < paths.count && next < max(1, options.jobs) { launch() }
+            while let (path, result) = try await group.next() {
+                out[path] = result
+                if next < paths.count { launch() }
+            }
+        }
+        return out
+    }
+
+    func makePlan(_ entries: [FoundEntry], hashes: [String: HashResult], stored: [String: StoredImage]) -> [Planned] {
+        let pattern = options.pagePattern
+        func current(_ s: StoredImage) -> Bool { s.readerVersion == versions.reader && s.templatesVersion == versions.templates }
+        // Earlier readings that a copy can be linked to.
+        var byHash: [String: StoredImage] = [:]
+        for s in stored.values.sorted(by: { $0.path < $1.path }) where s.outcome != "duplicate" {
+            if let h = s.contentHash, byHash[h] == nil { byHash[h] = s }
+        }
+        var scheduled: [String: String] = [:]  // hash -> path read in this run
+        var plan: [Planned] = []
+        for entry in entries {
+            let path = entry.path
+            let station = StationChecker.stationKey(for: path, pagePattern: pattern)
+            switch entry {
+            case .problem(_, let kind, let reason):
+                if let s = stored[path], s.outcome == "error", s.contentHash == nil { plan.append(.skip); continue }
+                plan.append(.write(ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: kind, text: "\(path): \(reason)"), station: station)))
+            case .file:
+                guard let h = hashes[path] else { continue }
+                switch h {
+                case .failed(let reason):
+                    plan.append(.write(ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: "unreadable", text: "\(path): \(reason)"), station: station)))
+                case .hash(let hash, let size):
+                    if let s = stored[path], s.contentHash == hash, s.outcome == "duplicate" || !options.rescan || current(s) {
+                        plan.append(.skip)
+                    } else if let first = scheduled[hash] {
+                        plan.append(.duplicate(path: path, hash: hash, size: size, ofPath: first))
+                    } else if let s = byHash[hash], s.path != path, !options.rescan || current(s) {
+                        plan.append(.write(ImageRecord(path: path, contentHash: hash, size: size, outcome: .duplicate(of: s.id), station: station)))
+                    } else {
+                        scheduled[hash] = path
+                        plan.append(.scan(path: path, hash: hash, size: size))
+                    }
+                }
+            }
+        }
+        return plan
+    }
+}
