@@ -163,4 +163,41 @@ struct BatchTests {
             for (key, value) in two where one[key] != nil { #expect(one[key]! == value, "\(key)") }
         }
     }
+
+    @Test func aCorrectionIsStoredWithTheMachineReadingAndExported() throws {
+        let dir = BatchFixtures.scratch("correct")
+        try BatchFixtures.copySample("kubu-02-lembar1.jpg", to: dir)
+        try BatchFixtures.copySample("kubu-02-lembar2.jpg", to: dir)
+        let dbPath = dir.path + ".sqlite"
+        try? FileManager.default.removeItem(atPath: dbPath)
+        func tool(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = BatchFixtures.tool
+            p.arguments = args
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let pages = [dir.appendingPathComponent("kubu-02-lembar1.jpg").path, dir.appendingPathComponent("kubu-02-lembar2.jpg").path]
+        let (code, report) = try tool(["verify"] + pages + ["--lang", "en", "--set", "pengguna_total_l=81", "--reason", "read from the plano", "--db", dbPath])
+        #expect([0, 1].contains(code))
+        #expect(report.contains("Corrections by a person:"))
+        let rows = try Rows(dbPath)
+        let log = try rows.db.read { db in try Row.fetchAll(db, sql: "SELECT field, value, original_value, original_status, reason FROM corrections") }
+        #expect(log.count == 1)
+        #expect(log.first?["field"] as String? == "pengguna_total_l")
+        #expect(log.first?["value"] as Int? == 81)
+        #expect(log.first?["reason"] as String? == "read from the plano")
+        let machine = try rows.db.read { db in try Int.fetchOne(db, sql: "SELECT value FROM fields WHERE field = 'pengguna_total_l'") }
+        #expect(log.first?["original_value"] as Int? == machine)  // the machine reading is kept, not overwritten
+        let (exportCode, jsonl) = try tool(["export", "--db", dbPath, "--format", "jsonl"])
+        #expect(exportCode == 0)
+        #expect(jsonl.contains(#""pengguna_total_l":{"reasons":["set by a person to 81"#))
+        // Bad usage is refused before anything is read.
+        #expect(try tool(["verify", pages[0], "--set", "pengguna_total_l=abc"]).0 == 64)
+    }
 }

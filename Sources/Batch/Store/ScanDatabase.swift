@@ -39,6 +39,10 @@ public struct ImageRecord: Sendable {
     public var size: Int64?
     public var outcome: Outcome
     public var station: String
+
+    public init(path: String, contentHash: String?, size: Int64?, outcome: Outcome, station: String) {
+        self.path = path; self.contentHash = contentHash; self.size = size; self.outcome = outcome; self.station = station
+    }
 }
 
 /// Fingerprints of what produced a reading: a stored page read with other models or templates
@@ -164,6 +168,53 @@ public final class ScanDatabase: Sendable {
         }
     }
 
+    // MARK: corrections
+
+    /// The image holding a page with these bytes (a duplicate leads to the image it copies).
+    public func pageImageID(contentHash: String) throws(BatchError) -> Int64? {
+        try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT COALESCE(CASE WHEN i.outcome = 'duplicate' THEN i.duplicate_of END, i.id)
+                FROM images i WHERE i.content_hash = ? AND i.outcome IN ('page', 'duplicate') ORDER BY i.outcome = 'page' DESC, i.id LIMIT 1
+                """, arguments: [contentHash])
+        }
+    }
+
+    /// Records a person's numbers for a stored page, with the machine's reading beside them;
+    /// the machine reading in `fields` stays as it was.
+    public func addCorrections(imageID: Int64, _ items: [(field: String, value: Int, originalValue: Int?, originalStatus: String)],
+                               reason: String) throws(BatchError) {
+        try write { db in
+            for c in items {
+                try db.execute(sql: """
+                    INSERT INTO corrections (image_id, field, value, original_value, original_status, reason, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [imageID, c.field, c.value, c.originalValue, c.originalStatus, reason, Self.now()])
+            }
+        }
+    }
+
+    /// The latest correction of each field of each image: image id → field → value.
+    public func corrections() throws(BatchError) -> [Int64: [String: Int]] {
+        try read { db in
+            var out: [Int64: [String: Int]] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT image_id, field, value FROM corrections ORDER BY id") {
+                out[r["image_id"], default: [:]][r["field"]] = r["value"]
+            }
+            return out
+        }
+    }
+
+    /// Every correction with its original reading, oldest first.
+    public func correctionLog() throws(BatchError) -> [(path: String, field: String, value: Int, originalValue: Int?, originalStatus: String, reason: String, at: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.path, c.field, c.value, c.original_value, c.original_status, c.reason, c.created_at
+                FROM corrections c JOIN images i ON i.id = c.image_id ORDER BY c.id
+                """).map { ($0["path"], $0["field"], $0["value"], $0["original_value"], $0["original_status"], $0["reason"], $0["created_at"]) }
+        }
+    }
+
     // MARK: stations
 
     /// Every stored page with its station key, in path order.
@@ -184,9 +235,14 @@ public final class ScanDatabase: Sendable {
     @discardableResult
     public func rebuildStations(store: TemplateStore) throws(BatchError) -> [Station] {
         let stored = try pages()
+        let corrected = try corrections()
         var stations: [Station] = []
         for (key, members) in Dictionary(grouping: stored, by: \.station).sorted(by: { $0.key < $1.key }) {
-            var results = members.map(\.result)
+            // A person's corrections count, and the rules are checked again with them.
+            var results = members.map { m in
+                guard let values = corrected[m.imageID], let t = try? store.template(m.result.template) else { return m.result }
+                return m.result.applying(values, template: t)
+            }
             StationChecker.apply(to: &results, store: store)
             stations.append(Station(key: key, pages: zip(members, results).map { m, r in
                 Station.Page(imageID: m.imageID, path: m.path, template: r.template, result: r)

@@ -56,3 +56,45 @@ enum LeptonicaCodec {
         return LoadedImage(image: image, originalWidth: Int(w), originalHeight: Int(h), exifOrientation: 1, format: .other)
     }
 }
+
+/// Leptonica's built-in bitmap font (compiled into the library, no font files needed), for the
+/// text on annotated pictures. One font per size, created once, destroyed with the process.
+final class BitmapFont: @unchecked Sendable {
+    private var bmf: UnsafeMutablePointer<L_BMF>?
+    private let lock = NSLock()
+
+    /// `size`: Leptonica's point sizes 4, 6, 8 … 20 (at 300 ppi: 10 is about 20 px tall).
+    init?(size: Int) {
+        _ = setMsgSeverity(Int32(L_SEVERITY_NONE))
+        guard let b = bmfCreate(nil, Int32(size)) else { return nil }
+        bmf = b
+    }
+
+    deinit { bmfDestroy(&bmf) }
+
+    var lineHeight: Int { Int(bmf!.pointee.lineheight) }
+
+    /// The text as an ink mask (255 = ink); characters outside printable ASCII become '?'.
+    func render(_ text: String) -> GrayImage {
+        lock.lock(); defer { lock.unlock() }
+        let ascii = String(text.unicodeScalars.map { (32...126).contains($0.value) ? Character($0) : "?" })
+        var width: Int32 = 0
+        _ = ascii.withCString { bmfGetStringWidth(bmf, $0, &width) }
+        let h = Int(bmf!.pointee.lineheight) + 4
+        let w = max(1, Int(width) + 4)
+        guard let pix = pixCreate(Int32(w), Int32(h), 1) else { return GrayImage(width: w, height: h, fill: 0) }
+        var owned: UnsafeMutablePointer<PIX>? = pix
+        defer { pixDestroy(&owned) }
+        var baseline: Int32 = 0
+        bmfGetBaseline(bmf, 77 /* 'M' */, &baseline)
+        var drawn: Int32 = 0, overflow: Int32 = 0
+        _ = ascii.withCString { pixSetTextline(pix, bmf, $0, 1, 2, baseline + 2, &drawn, &overflow) }
+        var out = GrayImage(width: w, height: h, fill: 0)
+        let wpl = Int(pixGetWpl(pix))
+        guard let words = pixGetData(pix) else { return out }
+        for y in 0..<h {
+            for x in 0..<w where (words[y * wpl + x >> 5] >> UInt32(31 - (x & 31))) & 1 == 1 { out[x, y] = 255 }
+        }
+        return out
+    }
+}

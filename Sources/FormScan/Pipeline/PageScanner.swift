@@ -18,6 +18,12 @@ public final class PageScanner {
 
     /// - Parameter templateID: a template id, or nil / "auto" to pick the best matching one.
     public func scan(path: String, templateID: String? = nil) throws(FormScanError) -> PageResult {
+        try scanKeepingPage(path: path, templateID: templateID).result
+    }
+
+    /// `scan`, also returning the image as registered (turned upright; the result's transform
+    /// maps template coordinates into it), for annotated pictures.
+    public func scanKeepingPage(path: String, templateID: String? = nil) throws(FormScanError) -> (result: PageResult, page: GrayImage) {
         var timings = Timings()
         var clock = ContinuousClock.now
         func lap() -> Double {
@@ -76,11 +82,12 @@ public final class PageScanner {
         let (fields, rules) = Reconciler(template: template).check(boxes: boxes)
         timings.checks = lap()
         let status = fields.values.map(\.status).max() ?? .missing
-        return PageResult(file: path, template: template.id, templateTitle: template.template.title,
+        let result = PageResult(file: path, template: template.id, templateTitle: template.template.title,
                           image: .init(width: loaded.originalWidth, height: loaded.originalHeight,
                                        format: loaded.format.rawValue, exifOrientation: loaded.exifOrientation),
                           registration: registration, fields: fields, fieldOrder: template.template.fields.map(\.id),
                           rules: rules, status: status, timings: timings)
+        return (result, page)
     }
 
     /// Every box of the template cut from the registered page and cleaned; nil for a box that
