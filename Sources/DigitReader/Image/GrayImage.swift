@@ -46,6 +46,33 @@ public struct GrayImage: Sendable, Equatable {
         return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
     }
 
+    /// Lends a bilinear sampler over the pixels for the duration of `body` (hot loops: no
+    /// bounds checks or copy-on-write checks per sample).
+    public func withSampler<R>(_ body: (Sampler) -> R) -> R {
+        pixels.withUnsafeBufferPointer { body(Sampler(pixels: $0, width: width, height: height)) }
+    }
+
+    /// `sample(x:y:)` over borrowed pixels; valid only inside `withSampler`.
+    public struct Sampler {
+        let pixels: UnsafeBufferPointer<UInt8>
+        public let width: Int, height: Int
+
+        @inline(__always)
+        public func sample(x: Double, y: Double, outside: UInt8 = 255) -> Double {
+            let fx = x.rounded(.down), fy = y.rounded(.down)
+            let ix = Int(fx), iy = Int(fy)
+            if ix < 0 || iy < 0 || ix + 1 >= width || iy + 1 >= height {
+                if ix >= 0 && iy >= 0 && ix < width && iy < height { return Double(pixels[iy * width + ix]) }
+                return Double(outside)
+            }
+            let ax = x - fx, ay = y - fy
+            let p = iy * width + ix
+            let v00 = Double(pixels[p]), v10 = Double(pixels[p + 1])
+            let v01 = Double(pixels[p + width]), v11 = Double(pixels[p + width + 1])
+            return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
+        }
+    }
+
     /// The sub-rectangle (clipped to the image; off-image parts are white).
     public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> GrayImage {
         var out = GrayImage(width: max(0, w), height: max(0, h))

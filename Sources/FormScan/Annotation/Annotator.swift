@@ -23,10 +23,12 @@ public struct Annotator: Sendable {
     public static func upright(_ page: GrayImage, transform: Homography, template: Template) -> GrayImage {
         let w = Int(template.width.rounded()), h = Int(template.height.rounded())
         var out = GrayImage(width: w, height: h)
-        for y in 0..<h {
-            for x in 0..<w {
-                let p = transform.apply(Double(x), Double(y))
-                out[x, y] = UInt8(max(0, min(255, page.sample(x: p.x, y: p.y).rounded())))
+        page.withSampler { page in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let p = transform.apply(Double(x), Double(y))
+                    out[x, y] = UInt8(max(0, min(255, page.sample(x: p.x, y: p.y).rounded())))
+                }
             }
         }
         return out

@@ -26,16 +26,18 @@ public struct BoxCleaner: Sendable {
         // Sample at the local image scale: average a few points when the image is larger.
         let s = transform.scale(near: box.midX, box.midY)
         let n = s > 1.6 ? 2 : 1
-        for y in 0..<h {
-            for x in 0..<w {
-                var sum = 0.0
-                for sy in 0..<n { for sx in 0..<n {
-                    let tx = x0 + Double(x) + (Double(sx) + 0.5) / Double(n) - 0.5
-                    let ty = y0 + Double(y) + (Double(sy) + 0.5) / Double(n) - 0.5
-                    let p = transform.apply(tx, ty)
-                    sum += image.sample(x: p.x, y: p.y)
-                } }
-                out[x, y] = UInt8(max(0, min(255, (sum / Double(n * n)).rounded())))
+        image.withSampler { image in
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sum = 0.0
+                    for sy in 0..<n { for sx in 0..<n {
+                        let tx = x0 + Double(x) + (Double(sx) + 0.5) / Double(n) - 0.5
+                        let ty = y0 + Double(y) + (Double(sy) + 0.5) / Double(n) - 0.5
+                        let p = transform.apply(tx, ty)
+                        sum += image.sample(x: p.x, y: p.y)
+                    } }
+                    out[x, y] = UInt8(max(0, min(255, (sum / Double(n * n)).rounded())))
+                }
             }
         }
         return out

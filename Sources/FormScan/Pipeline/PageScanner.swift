@@ -42,11 +42,12 @@ public final class PageScanner {
         if let templateID, templateID != "auto" { candidates = [try store.template(templateID)] } else { candidates = store.templates }
         var best: (LoadedTemplate, Registration, GrayImage)?
         // Rank the templates by a cheap coarse fit, then fine-fit them in that order.
+        let cache = Registrar.CoarseCache()
         let ordered: [(LoadedTemplate, Registrar.Coarse?)] = candidates.count < 2 ? candidates.map { ($0, nil) }
-            : candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image)) }
+            : candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image, cache: cache)) }
                 .sorted { ($0.1?.score ?? 0) > ($1.1?.score ?? 0) }
         for (t, coarse) in ordered {
-            let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: coarse)
+            let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: coarse, cache: cache)
             if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
             // Another page's lines never cover this much of a template: no need to try the rest.
             if r.isUsable && r.coverage >= 0.6 { break }

@@ -28,7 +28,7 @@ public struct Registrar: Sendable {
     /// Tries turns in order (coarse fit, then fine fit) and stops at the first usable fit: a
     /// wrong turn or a wrong page never covers enough of the ruled lines to be usable.
     /// `firstCoarse` is a coarse fit already made for the first turn.
-    func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?) -> (Registration, GrayImage) {
+    func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?, cache: CoarseCache = CoarseCache()) -> (Registration, GrayImage) {
         let turns = quarterTurns ?? likelyTurns(image)
         var best: (Registration, GrayImage)?
         search: for (i, q) in turns.enumerated() {
@@ -36,7 +36,7 @@ public struct Registrar: Sendable {
             // The best coarse fit first; if it does not refine to a usable fit, the next best
             // at a clearly different scale (a grid also matches at half its size).
             let given = i == 0 ? firstCoarse : nil
-            var fits = given.map { [$0] } ?? coarseFits(turned, count: 3)
+            var fits = given.map { [$0] } ?? cache.view(turned, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []
             var alternativesLoaded = given == nil
             var index = 0
             while index < fits.count {
@@ -46,7 +46,7 @@ public struct Registrar: Sendable {
                 if r.isUsable { break search }
                 index += 1
                 if index == fits.count && !alternativesLoaded {
-                    fits += coarseFits(turned, count: 3).dropFirst()
+                    fits += (cache.view(turned, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []).dropFirst()
                     alternativesLoaded = true
                 }
             }
@@ -58,8 +58,9 @@ public struct Registrar: Sendable {
     }
 
     /// The coarse fit at the most likely turn: a cheap way to rank templates for a page.
-    func firstCoarse(_ image: GrayImage) -> Coarse? {
-        coarseFit(image.rotated(quarterTurns: likelyTurns(image)[0]))
+    func firstCoarse(_ image: GrayImage, cache: CoarseCache = CoarseCache()) -> Coarse? {
+        let turn = likelyTurns(image)[0]
+        return cache.view(image.rotated(quarterTurns: turn), turn: turn, side: coarseSide).flatMap { coarseFits($0, count: 1).first }
     }
 
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
@@ -91,73 +92,112 @@ public struct Registrar: Sendable {
     /// The best coarse fits at clearly different scales (a form's regular grid also matches at
     /// about half or double its size), best first.
     func coarseFits(_ image: GrayImage, count: Int) -> [Coarse] {
-        let k = Double(coarseSide) / Double(max(image.width, image.height))
-        let cw = max(1, Int(Double(image.width) * k)), ch = max(1, Int(Double(image.height) * k))
-        let small = image.resized(width: cw, height: ch)
-        let ink = InkMap(small, radius: 7, contrast: 18)
-        let hRuns = ink.runs(horizontal: true, minRun: 18)
-        let vRuns = ink.runs(horizontal: false, minRun: 18)
-        var hPoints: [(Double, Double)] = [], vPoints: [(Double, Double)] = []
-        for y in 0..<ch { for x in 0..<cw {
-            if hRuns[x, y] != 0 { hPoints.append((Double(x), Double(y))) }
-            if vRuns[x, y] != 0 { vPoints.append((Double(x), Double(y))) }
-        } }
-        if hPoints.count < 50 || vPoints.count < 20 { return [] }
-        let cx = Double(cw) / 2, cy = Double(ch) / 2
-        // Skew: sharpest horizontal-line profile.
-        var bestAngle = 0.0, bestSharp = -1.0
-        for step in -20...20 {
-            let a = Double(step) * 0.2 * .pi / 180
-            let t = tan(a)
-            var prof = [Double](repeating: 0, count: ch * 2)
-            for (x, y) in hPoints {
-                let yy = Int((y - (x - cx) * t).rounded()) + ch / 2
-                if yy >= 0 && yy < prof.count { prof[yy] += 1 }
-            }
-            let sharp = prof.reduce(0) { $0 + $1 * $1 }
-            if sharp > bestSharp { bestSharp = sharp; bestAngle = a }
+        guard let view = CoarseView(image, side: coarseSide) else { return [] }
+        return coarseFits(view, count: count)
+    }
+
+    /// What the coarse search needs of an image, whatever the template: a small copy's ruled
+    /// line pixels, the page skew, and line profiles in the deskewed frame. Computed once per
+    /// image and turn, shared by every template tried (`CoarseCache`).
+    /// Coarse views of one image by quarter turn, so that trying several templates on a page
+    /// computes them once. Used by one scan at a time.
+    final class CoarseCache {
+        private var views: [Int: CoarseView?] = [:]
+        init() {}
+        func view(_ turned: GrayImage, turn: Int, side: Int) -> CoarseView? {
+            if let v = views[turn] { return v }
+            let v = CoarseView(turned, side: side)
+            views[turn] = v
+            return v
         }
-        let t = tan(bestAngle)
-        // Profiles in the deskewed frame: x' = x + (y - cy) t, y' = y - (x - cx) t.
-        func profile(_ pts: [(Double, Double)], vertical: Bool, length: Int) -> [Double] {
-            var p = [Double](repeating: 0, count: length)
-            for (x, y) in pts {
-                let v = vertical ? x + (y - cy) * t : y - (x - cx) * t
-                let i = Int(v.rounded())
-                if i >= 0 && i < length { p[i] += 1 }
+    }
+
+    struct CoarseView {
+        var k: Double, cw: Int, ch: Int, cx: Double, cy: Double
+        var bestAngle: Double, t: Double
+        var py: [Double], px: [Double]
+
+        init?(_ image: GrayImage, side: Int) {
+            k = Double(side) / Double(max(image.width, image.height))
+            cw = max(1, Int(Double(image.width) * k)); ch = max(1, Int(Double(image.height) * k))
+            let (cw, ch) = (cw, ch)
+            let small = image.resized(width: cw, height: ch)
+            let ink = InkMap(small, radius: 7, contrast: 18)
+            let hRuns = ink.runs(horizontal: true, minRun: 18)
+            let vRuns = ink.runs(horizontal: false, minRun: 18)
+            var hPoints: [(Double, Double)] = [], vPoints: [(Double, Double)] = []
+            for y in 0..<ch { for x in 0..<cw {
+                if hRuns[x, y] != 0 { hPoints.append((Double(x), Double(y))) }
+                if vRuns[x, y] != 0 { vPoints.append((Double(x), Double(y))) }
+            } }
+            if hPoints.count < 50 || vPoints.count < 20 { return nil }
+            let cx = Double(cw) / 2, cy = Double(ch) / 2
+            self.cx = cx; self.cy = cy
+            // Skew: sharpest horizontal-line profile.
+            var bestAngle = 0.0, bestSharp = -1.0
+            for step in -20...20 {
+                let a = Double(step) * 0.2 * .pi / 180
+                let t = tan(a)
+                var prof = [Double](repeating: 0, count: ch * 2)
+                for (x, y) in hPoints {
+                    let yy = Int((y - (x - cx) * t).rounded()) + ch / 2
+                    if yy >= 0 && yy < prof.count { prof[yy] += 1 }
+                }
+                let sharp = prof.reduce(0) { $0 + $1 * $1 }
+                if sharp > bestSharp { bestSharp = sharp; bestAngle = a }
             }
-            // tolerate ±1 pixel
-            var q = p
-            for i in 0..<length { q[i] = max(p[max(0, i - 1)], p[i], p[min(length - 1, i + 1)]) }
-            return q
+            let t = tan(bestAngle)
+            self.bestAngle = bestAngle; self.t = t
+            // Profiles in the deskewed frame: x' = x + (y - cy) t, y' = y - (x - cx) t.
+            func profile(_ pts: [(Double, Double)], vertical: Bool, length: Int) -> [Double] {
+                var p = [Double](repeating: 0, count: length)
+                for (x, y) in pts {
+                    let v = vertical ? x + (y - cy) * t : y - (x - cx) * t
+                    let i = Int(v.rounded())
+                    if i >= 0 && i < length { p[i] += 1 }
+                }
+                // tolerate ±1 pixel
+                var q = p
+                for i in 0..<length { q[i] = max(p[max(0, i - 1)], p[i], p[min(length - 1, i + 1)]) }
+                return q
+            }
+            py = profile(hPoints, vertical: false, length: ch)
+            px = profile(vPoints, vertical: true, length: cw)
         }
-        let py = profile(hPoints, vertical: false, length: ch)
-        let px = profile(vPoints, vertical: true, length: cw)
+    }
+
+    func coarseFits(_ view: CoarseView, count: Int) -> [Coarse] {
+        let (k, cx, cy, t, bestAngle, py, px) = (view.k, view.cx, view.cy, view.t, view.bestAngle, view.py, view.px)
         let c = Double(coarseSide) / max(template.width, template.height)
         let hLines = template.lines.horizontal.map { (pos: $0[0] * c, len: abs($0[2] - $0[1]) * c) }
         let vLines = template.lines.vertical.map { (pos: $0[0] * c, len: abs($0[2] - $0[1]) * c) }
         let hTotal = hLines.reduce(0) { $0 + $1.len }, vTotal = vLines.reduce(0) { $0 + $1.len }
         // For a scale s, the best shift and the fraction of line length explained.
-        func bestShift(_ lines: [(pos: Double, len: Double)], total: Double, profile p: [Double], s: Double) -> (Double, Double) {
+        let nonZeroY = py.indices.filter { py[$0] > 0 }, nonZeroX = px.indices.filter { px[$0] > 0 }
+        func bestShift(_ lines: [(pos: Double, len: Double)], total: Double, profile p: [Double], nonZero: [Int], s: Double) -> (Double, Double) {
             var best = (-1.0, 0.0)
             let n = p.count
             let span = (lines.map(\.pos).max() ?? 0) * s
             let lo = -Int(span) - 10, hi = n + 10
-            for shift in stride(from: lo, to: hi, by: 1) {
-                var sc = 0.0
-                for l in lines {
-                    let i = Int((l.pos * s).rounded()) + shift
-                    if i >= 0 && i < n { sc += min(p[i], l.len * s) }
+            // Line positions and lengths at this scale, computed once for every shift.
+            let at = lines.map { Int(($0.pos * s).rounded()) }
+            let cap = lines.map { $0.len * s }
+            // The profile is zero away from the page's lines: add each line's contribution only
+            // at the shifts that put it on a non-zero bin, then take the best shift.
+            var scores = [Double](repeating: 0, count: hi - lo)
+            for j in 0..<at.count {
+                for i in nonZero where i - at[j] >= lo && i - at[j] < hi {
+                    scores[i - at[j] - lo] += min(p[i], cap[j])
                 }
-                if sc > best.0 { best = (sc, Double(shift)) }
             }
+            for k in 0..<scores.count where scores[k] > best.0 { best = (scores[k], Double(k + lo)) }
             return (best.0 / (total * s), best.1)
         }
         var byScale: [(score: Double, s: Double, tx: Double, ty: Double)] = []
         var s = 0.45
         while s <= 1.35 {
-            let (sy, ty) = bestShift(hLines, total: hTotal, profile: py, s: s)
-            let (sx, tx) = bestShift(vLines, total: vTotal, profile: px, s: s)
+            let (sy, ty) = bestShift(hLines, total: hTotal, profile: py, nonZero: nonZeroY, s: s)
+            let (sx, tx) = bestShift(vLines, total: vTotal, profile: px, nonZero: nonZeroX, s: s)
             byScale.append((0.6 * sy + 0.4 * sx, s, tx, ty))
             s += 0.01
         }
@@ -184,6 +224,7 @@ public struct Registrar: Sendable {
         struct Sample { var tx: Double; var ty: Double; var nx: Double; var ny: Double; var qx: Double; var qy: Double; var horizontal: Bool }
         var samples: [Sample] = []
         var total = 0, totalH = 0
+        image.withSampler { image in
         func measure(_ tx: Double, _ ty: Double, horizontal: Bool) {
             total += 1
             if horizontal { totalH += 1 }
@@ -224,6 +265,7 @@ public struct Registrar: Sendable {
             let (x, y0, y1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
             var y = y0 + 6
             while y <= y1 - 6 { measure(x, y, horizontal: false); y += sampleStep }
+        }
         }
         guard samples.count >= 12, total > 0 else { return nil }
         // Normalised coordinates for a well-conditioned system.
