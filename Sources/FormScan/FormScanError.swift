@@ -13,6 +13,8 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
     case noFormFound(String)
     case wrongPage(String, template: String, score: Double)
     case writeFailed(String, reason: String)
+    /// The page was found but the picture is too poor to read: retake it.
+    case poorImage(String, problems: [String])
 
     /// A short stable name for the kind of failure (batch database, reports).
     public var kind: String {
@@ -29,6 +31,7 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
         case .noFormFound: return "no-form"
         case .wrongPage: return "wrong-page"
         case .writeFailed: return "write-failed"
+        case .poorImage: return "poor-image"
         }
     }
 
@@ -52,6 +55,7 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
         case .wrongPage(let p, let t, let score):
             return "\(p): this does not look like \(t) (only \(Int((score * 100).rounded()))% of its ruled lines were found): is it the right page and the right template?"
         case .writeFailed(let p, let why): return "\(p): cannot write (\(why))"
+        case .poorImage(let p, let problems): return "\(p): retake the photo: " + problems.joined(separator: "; ")
         }
     }
 }

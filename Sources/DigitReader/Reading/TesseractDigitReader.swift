@@ -78,9 +78,14 @@ public final class TesseractDigitReader {
 /// tool, or a system tessdata folder.
 public struct ModelLocator: Sendable {
     public var directory: String?
-    public var language: String
+    /// The model's name (`NAME.traineddata`); nil: this project's `digits` model, else `eng`.
+    public var language: String?
 
-    public init(directory: String? = nil, language: String = "eng") {
+    /// The models tried, in order, when none is named: the one trained for boxed digits by
+    /// this project (scripts/train/train-tesseract.sh), then Tesseract's English.
+    public static let defaultLanguages = ["digits", "eng"]
+
+    public init(directory: String? = nil, language: String? = nil) {
         self.directory = directory
         self.language = language
     }
@@ -111,18 +116,13 @@ public struct ModelLocator: Sendable {
     }
 
     public func locate() throws(DigitReaderError) -> (directory: String, language: String) {
-        if let directory {
-            let path = (directory as NSString).appendingPathComponent("\(language).traineddata")
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw .modelNotFound(language: language, searched: [directory])
-            }
-            return (directory, language)
-        }
-        for dir in Self.searchPath {
-            if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\(language).traineddata")) {
-                return (dir, language)
+        let languages = language.map { [$0] } ?? Self.defaultLanguages
+        let dirs = directory.map { [$0] } ?? Self.searchPath
+        for lang in languages {
+            for dir in dirs where FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("\(lang).traineddata")) {
+                return (dir, lang)
             }
         }
-        throw .modelNotFound(language: language, searched: Self.searchPath)
+        throw .modelNotFound(language: languages.joined(separator: " or "), searched: dirs)
     }
 }

@@ -42,9 +42,19 @@ public final class TesseractEngine {
         guard data.count > 64 else { throw .modelUnreadable(path: path, reason: "file too small (\(data.count) bytes)") }
         guard let api = TessBaseAPICreate() else { throw .engineFailed("TessBaseAPICreate returned nothing") }
         // Init4 reads the model from memory-independent path; OEM_LSTM_ONLY = 1 (DEFAULT picks what the model has).
+        // Word lists are for prose: a box holds one symbol, and the dictionary search costs time.
+        // These can only be set at initialisation.
+        let initOnly = ["load_system_dawg", "load_freq_dawg", "load_punc_dawg", "load_number_dawg",
+                        "load_unambig_dawg", "load_bigram_dawg"]
+        var names = initOnly.map { strdup($0) }, values = initOnly.map { _ in strdup("0") }
+        defer { (names + values).forEach { free($0) } }
         let rc = language.withCString { lang in
             directory.withCString { dir in
-                TessBaseAPIInit2(api, dir, lang, OEM_DEFAULT)
+                names.withUnsafeMutableBufferPointer { n in
+                    values.withUnsafeMutableBufferPointer { v in
+                        TessBaseAPIInit4(api, dir, lang, OEM_DEFAULT, nil, 0, n.baseAddress, v.baseAddress, initOnly.count, 0)
+                    }
+                }
             }
         }
         if rc != 0 {

@@ -53,17 +53,26 @@ public final class PageScanner {
             if r.isUsable && r.coverage >= 0.6 { break }
         }
         timings.registration = lap()
-        guard let (template, fitted, page) = best else { throw .noFormFound(path) }
+        // No form found in a dark or blurred picture: say so, it is what the person can fix.
+        func notFound() -> FormScanError {
+            if let hint = QualityGate.hint(for: image) { return .poorImage(path, problems: [hint + " (no form could be found in it)"]) }
+            return .noFormFound(path)
+        }
+        guard let (template, fitted, page) = best else { throw notFound() }
         var registration = fitted
         if registration.isUsable {
             (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
         }
         guard registration.isUsable else {
-            if candidates.count == 1 {
+            if candidates.count == 1 && QualityGate.hint(for: image) == nil {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
             }
-            throw .noFormFound(path)
+            throw notFound()
         }
+        // A bad picture is refused with what to do, not read into a page of misreads.
+        let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
+        registration.quality = quality
+        if !quality.problems.isEmpty { throw .poorImage(path, problems: quality.problems) }
         // Boxes
         let crops = cropBoxes(page, template: template, registration: registration)
         timings.cleaning = lap()

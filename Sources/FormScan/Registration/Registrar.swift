@@ -42,6 +42,7 @@ public struct Registrar: Sendable {
             while index < fits.count {
                 var r = refineFit(turned, coarse: fits[index])
                 r.quarterTurns = q
+                if !isPlausible(r.transform, in: turned) { r.coverage = 0 }
                 if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
                 if r.isUsable { break search }
                 index += 1
@@ -61,6 +62,18 @@ public struct Registrar: Sendable {
     func firstCoarse(_ image: GrayImage, cache: CoarseCache = CoarseCache()) -> Coarse? {
         let turn = likelyTurns(image)[0]
         return cache.view(image.rotated(quarterTurns: turn), turn: turn, side: coarseSide).flatMap { coarseFits($0, count: 1).first }
+    }
+
+    /// A fit that shrinks the form into a corner of the image (a few lines matched by chance,
+    /// seen on a blurred photo) is no fit: the form must cover a tenth of the image or more.
+    func isPlausible(_ h: Homography, in image: GrayImage) -> Bool {
+        let corners = [(0.0, 0.0), (template.width, 0.0), (template.width, template.height), (0.0, template.height)].map { h.apply($0.0, $0.1) }
+        var area = 0.0
+        for i in 0..<4 {
+            let (a, b) = (corners[i], corners[(i + 1) % 4])
+            area += a.x * b.y - b.x * a.y
+        }
+        return abs(area) / 2 >= 0.1 * Double(image.width * image.height)
     }
 
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }

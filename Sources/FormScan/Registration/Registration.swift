@@ -20,6 +20,8 @@ public struct Registration: Sendable, Codable {
     public var marksFound: Int = 0
     /// RMS distance, template pixels, between predicted and found mark centres (nil: none found).
     public var marksResidual: Double? = nil
+    /// The picture's quality on the page (brightness, contrast, sharpness, size, inside the photo).
+    public var quality: ImageQuality? = nil
 
     /// Registration good enough to read boxes.
     public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= RegistrationLimits.maximumResidual }

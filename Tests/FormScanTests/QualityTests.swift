@@ -1,0 +1,76 @@
+import DigitReader
+import Foundation
+import Testing
+@testable import FormScan
+
+@Suite("Image quality: a bad picture is refused with what to do")
+struct QualityTests {
+    static let page: GrayImage = try! ImageLoader().load(Fixtures.kpu("kubu-02-lembar2.jpg")).image
+
+    /// Box blur, applied `passes` times (three passes look like an out-of-focus photo).
+    static func blurred(_ g: GrayImage, radius: Int, passes: Int) -> GrayImage {
+        var img = g
+        for _ in 0..<passes {
+            for horizontal in [true, false] {
+                var out = img
+                for y in 0..<img.height {
+                    for x in 0..<img.width {
+                        var sum = 0, n = 0
+                        for d in -radius...radius {
+                            let xx = horizontal ? x + d : x, yy = horizontal ? y : y + d
+                            if xx >= 0 && yy >= 0 && xx < img.width && yy < img.height { sum += Int(img[xx, yy]); n += 1 }
+                        }
+                        out[x, y] = UInt8(sum / n)
+                    }
+                }
+                img = out
+            }
+        }
+        return img
+    }
+
+    func scan(_ image: GrayImage, _ name: String) throws -> PageResult {
+        let path = Fixtures.scratch("quality").appendingPathComponent(name).path
+        try ImageWriter.write(image, to: path)
+        return try Fixtures.scanner().scan(path: path)
+    }
+
+    func refusal(_ image: GrayImage, _ name: String) -> [String] {
+        do { _ = try scan(image, name); return [] } catch let FormScanError.poorImage(_, problems) { return problems } catch { return ["other: \(error)"] }
+    }
+
+    @Test func theSampleScansPassTheGate() throws {
+        let r = try Fixtures.scanner().scan(path: Fixtures.kpu("kubu-02-lembar2.jpg"))
+        let q = try #require(r.registration.quality)
+        #expect(q.problems.isEmpty)
+        #expect(q.edgeWidth < 1.5)
+        #expect(q.inside > 0.99)
+    }
+
+    @Test func aBlurredPhotoIsRefused() {
+        let problems = refusal(Self.blurred(Self.page, radius: 2, passes: 3), "blurred.png")
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("blurred") == true)
+    }
+
+    @Test func aDarkPhotoIsRefused() {
+        var dark = Self.page
+        for i in dark.pixels.indices { dark.pixels[i] = UInt8(Double(dark.pixels[i]) * 0.3) }
+        let problems = refusal(dark, "dark.png")
+        #expect(problems.first?.contains("too dark") == true)
+    }
+
+    @Test func aPageTooSmallInThePhotoIsRefused() {
+        let small = Self.page.resized(width: Self.page.width * 38 / 100, height: Self.page.height * 38 / 100)
+        let problems = refusal(small, "small.png")
+        #expect(problems.first?.contains("too small") == true)
+    }
+
+    @Test func aDimButSharpPhotoIsRead() throws {
+        var dim = Self.page
+        for i in dim.pixels.indices { dim.pixels[i] = UInt8(Double(dim.pixels[i]) * 0.6) }
+        let r = try scan(dim, "dim.png")
+        #expect(r.template == "c1-ppwp-2019-lembar2")
+        #expect(r.registration.quality?.problems.isEmpty == true)
+    }
+}
