@@ -12,5 +12,15 @@ for page in SampleScans/kpu-2019/*-lembar*.{jpg,png}; do
 done
 echo "== accuracy against the truth files =="
 "$bin" eval SampleScans/kpu-2019
+echo
+echo "== one station checked as PPK staff would (verdict, rules, annotated pictures in /tmp) =="
+"$bin" verify SampleScans/kpu-2019/kubu-02-lembar1.jpg SampleScans/kpu-2019/kubu-02-lembar2.jpg \
+    --annotate "${TMPDIR:-/tmp}/scan-c1-kubu-02.png" || true
+echo
+echo "== every sample folder as a batch into SQLite, then one row per station as CSV =="
+db="${TMPDIR:-/tmp}/scan-c1-samples.sqlite"
+"$bin" batch SampleScans --db "$db" --quiet || true
+"$bin" export --db "$db" --format csv -o "${TMPDIR:-/tmp}/scan-c1-stations.csv"
+echo "stations written to ${TMPDIR:-/tmp}/scan-c1-stations.csv"
 # exit 1 (some fields need review) is the expected outcome with today's reader
 exit $(( status > 1 ? status : 0 ))

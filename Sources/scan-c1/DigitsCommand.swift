@@ -59,12 +59,21 @@ struct DigitsEval: ParsableCommand {
     @Flag(help: "Print the full report as JSON.")
     var json = false
 
+    @Option(help: "Weight of Tesseract in the combination, to try another (default: the reader's own).")
+    var tesseractWeight: Double?
+
     @OptionGroup var reader: ReaderOptions
 
+    func weighted(_ r: BoxReader) -> BoxReader {
+        if let tesseractWeight { r.tesseractWeight = tesseractWeight }
+        return r
+    }
+
     func run() throws {
-        let scores: [DigitEvaluator.ReaderScore]
-        do { scores = try DigitEvaluator(reader: try reader.makeBoxReader()).run(directory: directory, limitPerClass: limit) } catch let e as FormScanError {
-            Diagnostics.error(e.description)
+        let evaluator = DigitEvaluator(reader: try weighted(reader.makeBoxReader()))
+        let outcome = Result { () throws(FormScanError) in try evaluator.run(directory: directory, limitPerClass: limit) }
+        guard case .success(let scores) = outcome else {
+            if case .failure(let e) = outcome { Diagnostics.error(e.description) }
             throw ExitCode(Exit.badInput)
         }
         if scores.isEmpty { throw ValidationError("no labelled crops under \(directory) (expected <label>/<image>, label 0-9, X or dash)") }

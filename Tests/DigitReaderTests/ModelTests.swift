@@ -17,6 +17,11 @@ struct ModelTests {
     @Test func modelsLoadFromTheCheckout() throws {
         let reader = try BoxReader()
         #expect(reader.classifier != nil, "the classifier weights ship in Sources/DigitReader/Models")
+        // The Tesseract model trained by this project ships too, and is found before any system one.
+        let located = try ModelLocator().locate()
+        #expect(located.language == "digits")
+        #expect(located.directory.hasSuffix("Models"))
+        #expect(reader.tesseract.engine.modelPath.hasSuffix("Models/digits.traineddata"))
     }
 
     @Test("real box crops read correctly", arguments: labelledCrops)
@@ -65,9 +70,12 @@ struct ModelTests {
     @Test func corruptTesseractModelIsAnErrorNotACrash() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-c1-tess-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Data(repeating: 7, count: 32).write(to: dir.appendingPathComponent("eng.traineddata"))
-        #expect { try BoxReader(models: ModelLocator(directory: dir.path)) } throws: { error in
-            (error as? DigitReaderError)?.description.contains(dir.appendingPathComponent("eng.traineddata").path) == true
+        for name in ["eng", "digits"] {
+            try Data(repeating: 7, count: 32).write(to: dir.appendingPathComponent("\(name).traineddata"))
+            // digits is tried first when both are there
+            #expect { try BoxReader(models: ModelLocator(directory: dir.path)) } throws: { error in
+                (error as? DigitReaderError)?.description.contains(dir.appendingPathComponent("\(name).traineddata").path) == true
+            }
         }
     }
 }

@@ -41,6 +41,24 @@ struct ReconciliationTests {
         #expect(f.values.allSatisfy { $0.status != .corrected })
     }
 
+    @Test func aNumberSetAsideStillLinksItsRulesWhenBothImplyTheSameValue() {
+        // suara_sah misread 137 (confidently); both rules it is in imply 135: the four other
+        // numbers agree with each other through it (11 + 124 = 136 - 1) and are verified; the
+        // misread one goes to review with the value the others imply, never changed.
+        let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("137"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("136")])
+        #expect(f["suara_sah"]?.status == .review)
+        #expect(f["suara_sah"]?.value == 137)
+        #expect(f["suara_sah"]?.reasons.contains { $0.contains("imply 135") } == true)
+        for id in ["suara_paslon_01", "suara_paslon_02", "suara_tidak_sah", "suara_total"] {
+            #expect(f[id]?.status == .verified, "\(id): \(f[id]?.reasons ?? [])")
+        }
+        // When the two rules imply different values, nothing links them: no confirmation.
+        let g = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("137"),
+                      "suara_tidak_sah": field("XX1"), "suara_total": field("139")])
+        #expect(g["suara_paslon_01"]?.status != .verified)
+    }
+
     @Test func anUnsureDigitIsCorrectedByTheRulesAndSaysSo() {
         var p02 = field("124")
         p02[2] = box(2, .digit(9), 0.55, or: .digit(4))  // a 4 read as 9, unsure

@@ -287,18 +287,29 @@ struct Reconciler {
         let rules = evaluate(values)
         for id in excluded {
             // What the other numbers imply, from the first equality rule that fixes it.
-            var assigned = values.compactMapValues { $0 }
             for rule in template.rules where !rule.soft && rule.relation == .equal && rule.fieldIDs.contains(id) {
-                assigned[id] = 0
-                guard let e0 = rule.evaluate({ assigned[$0] }) else { continue }
-                assigned[id] = 1
-                guard let e1 = rule.evaluate({ assigned[$0] }) else { continue }
-                let slope = (e1.left - e1.right) - (e0.left - e0.right)
-                guard slope == 1 || slope == -1 else { continue }
-                let implied = -(e0.left - e0.right) / slope
-                if implied >= 0 { fields[id]?.reasons.append("the other numbers imply \(implied) (\(rule.label))") }
+                guard let implied = Self.implied(id, by: rule, values: values) else { continue }
+                fields[id]?.reasons.append("the other numbers imply \(implied) (\(rule.label))")
                 break
             }
+        }
+        // A number set aside still links the rules it is in: when two of them imply the same
+        // value for it, the numbers of both rules agree with each other without it (as one rule
+        // of their terms), and that confirms them like any sum.
+        var bridged: [String: Int] = [:]  // field -> non-zero terms of a bridge confirming it (or terms, for zero)
+        for id in excluded {
+            let linking = template.rules.filter { !$0.soft && $0.relation == .equal && $0.fieldIDs.contains(id) }
+            for i in linking.indices { for j in linking.indices where j > i {
+                guard let a = Self.implied(id, by: linking[i], values: values),
+                      let b = Self.implied(id, by: linking[j], values: values), a == b else { continue }
+                let terms = Set(linking[i].fieldIDs + linking[j].fieldIDs).subtracting([id])
+                let nonZero = terms.filter { (values[$0] ?? nil).map { $0 != 0 } ?? false }.count
+                for f in terms {
+                    let mine = (values[f] ?? nil) ?? 0
+                    let strength = mine == 0 ? terms.count : nonZero
+                    bridged[f] = max(bridged[f] ?? 0, strength)
+                }
+            } }
         }
         // Sure fields: read surely and unchanged by the rules.
         var sure: [String: Bool] = [:]
@@ -316,7 +327,8 @@ struct Reconciler {
                 f.reasons.append("first read as \(f.firstReading.map(String.init) ?? "?"); changed because \(demanding.isEmpty ? "the rules" : demanding.joined(separator: ", ")) demand \(f.value.map(String.init) ?? "?")")
             }
             if (f.status == .verified || f.status == .corrected) &&
-                !covering.contains(where: { Self.confirms($0.0, field: id, values: values, isSure: { sure[$0] ?? false }) }) {
+                !covering.contains(where: { Self.confirms($0.0, field: id, values: values, isSure: { sure[$0] ?? false }) }) &&
+                (bridged[id] ?? 0) < 3 {
                 f.status = .review
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number"
                                                   : "no sum of the form confirms this number on its own (a copy such as 9 = 9 + 0 + 0 counts only when both readers are sure of every box)")
@@ -355,6 +367,20 @@ struct Reconciler {
         if mine == 0 ? terms.count >= 3 : nonZero >= 3 { return true }
         let nonZeroFields = rule.fieldIDs.filter { (lookup($0) ?? 0) != 0 }
         return nonZeroFields.count >= 2 && nonZeroFields.allSatisfy(isSure)
+    }
+
+    /// The value of `field` that makes an equality rule hold given the other numbers, when the
+    /// rule fixes it (coefficient ±1, every other number known, result ≥ 0).
+    static func implied(_ field: String, by rule: Rule, values: [String: Int?]) -> Int? {
+        var assigned = values.compactMapValues { $0 }
+        assigned[field] = 0
+        guard let e0 = rule.evaluate({ assigned[$0] }) else { return nil }
+        assigned[field] = 1
+        guard let e1 = rule.evaluate({ assigned[$0] }) else { return nil }
+        let slope = (e1.left - e1.right) - (e0.left - e0.right)
+        guard slope == 1 || slope == -1 else { return nil }
+        let v = -(e0.left - e0.right) / slope
+        return v >= 0 ? v : nil
     }
 
     /// Every box read surely: both readers agree with the combined symbol, which is at least
