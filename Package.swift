@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BatchTests",
-            dependencies: ["Batch", "FormScan", "scan-c1"]
+            dependencies: ["Batch", "FormScan", "DigitReader", "scan-c1", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "DigitReaderTests",

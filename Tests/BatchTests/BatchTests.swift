@@ -1,4 +1,5 @@
 import Batch
+import DigitReader
 import Foundation
 import GRDB
 import Testing
@@ -199,5 +200,30 @@ struct BatchTests {
         #expect(jsonl.contains(#""pengguna_total_l":{"reasons":["set by a person to 81"#))
         // Bad usage is refused before anything is read.
         #expect(try tool(["verify", pages[0], "--set", "pengguna_total_l=abc"]).0 == 64)
+    }
+
+    @Test func pagesReadWithOtherModelsAreReadAgainOnlyWithRescan() async throws {
+        let dir = BatchFixtures.scratch("rescan")
+        try BatchFixtures.copySample("kubu-02-lembar2.jpg", to: dir)
+        let dbPath = dir.path + ".sqlite"
+        try? FileManager.default.removeItem(atPath: dbPath)
+        let db = try ScanDatabase(path: dbPath)
+        let store = BatchFixtures.store
+        func runner(reader: String, rescan: Bool) -> BatchRunner {
+            BatchRunner(database: db, store: store, versions: Versions(tool: "test", reader: reader, templates: "t"),
+                        options: BatchOptions(folder: dir.path, jobs: 1, rescan: rescan)) {
+                PageScanner(store: store, reader: try BoxReader())
+            }
+        }
+        #expect(try await runner(reader: "model-a", rescan: false).run().read == 1)
+        // New models: nothing is read again by default, but the summary says how many are stale.
+        let plain = try await runner(reader: "model-b", rescan: false).run()
+        #expect(plain.read == 0)
+        #expect(plain.stale == 1)
+        let again = try await runner(reader: "model-b", rescan: true).run()
+        #expect(again.read == 1)
+        #expect(again.stale == 0)
+        #expect(try Rows(dbPath).count("SELECT count(*) FROM images") == 1)
+        #expect(try Rows(dbPath).count("SELECT count(*) FROM runs") == 3)
     }
 }
