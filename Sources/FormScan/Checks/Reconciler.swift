@@ -333,9 +333,20 @@ struct Reconciler {
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number"
                                                   : "no sum of the form confirms this number on its own (a copy such as 9 = 9 + 0 + 0 counts only when both readers are sure of every box)")
             }
-            if f.status == .verified {
-                for b in f.boxes where (b.candidates.first?.probability ?? 0) < unsureProbability {
-                    f.reasons.append("box \(b.position + 1) was unsure (\(Int(((b.candidates.first?.probability ?? 0) * 100).rounded()))%) but the rules confirm it")
+            // A box the readers are unsure of lets the rules do the reading: on a form written
+            // wrongly, a misread that happens to fit the sums would pass as verified (seen on a
+            // generated page: an 8 read "1 (37%)" made 98 + 21 = 119 hold where 28 was written).
+            // A person confirms such a number.
+            if f.status == .verified || f.status == .corrected {
+                let unsure = f.boxes.filter { b in
+                    (b.candidates.first?.probability ?? 0) < unsureProbability && !(b.source == "person")
+                }
+                if !unsure.isEmpty {
+                    f.status = .review
+                    for b in unsure {
+                        let cands = b.candidates.prefix(3).map { "\($0.symbol == .blank ? "blank" : $0.symbol.description) \(Int(($0.probability * 100).rounded()))%" }
+                        f.reasons.append("box \(b.position + 1) is unsure (\(cands.joined(separator: ", "))): the rules would accept \(f.value.map(String.init) ?? "?"), a person should confirm it")
+                    }
                 }
             }
             fields[id] = f
