@@ -120,7 +120,7 @@ struct BatchReport: Encodable {
         interrupted = s.interrupted; seconds = (s.elapsed * 10).rounded() / 10
         pagesByStatus = s.pagesByStatus; errorsByKind = s.errorsByKind; stations = s.stations; stale = s.stale
         stationsNeedingReview = s.stationsNeedingReview.map { ["station": $0.key, "status": $0.status.rawValue,
-                                                                "pages": $0.pages.map(\.path).joined(separator: " | ")] }
+                                                                "pages": $0.paths.joined(separator: " | ")] }
     }
 
     static func render(_ s: BatchSummary, database: String, errors: [(path: String, kind: String, text: String)]) -> String {
@@ -132,7 +132,7 @@ struct BatchReport: Encodable {
         out.append("stations: \(s.stations), needing review: \(s.stationsNeedingReview.count)")
         for st in s.stationsNeedingReview {
             out.append("  \(st.status.rawValue.uppercased())  \(st.key)")
-            for p in st.pages { out.append("      \(p.path)") }
+            for p in st.paths { out.append("      \(p)") }
         }
         if !s.errorsByKind.isEmpty {
             out.append("images that are not readable pages, by kind: " + s.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -172,15 +172,28 @@ struct ExportCommand: ParsableCommand {
         do {
             let store = try TemplateStore(directory: templates)
             let database = try ScanDatabase(path: db)
-            let stations = try database.rebuildStations(store: store)
-            let text = StationExport.render(StationExport.rows(stations), format: StationExport.Format(rawValue: format)!,
-                                            columns: StationExport.fieldColumns(store))
-            if let output {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+            let format = StationExport.Format(rawValue: format)!
+            let columns = StationExport.fieldColumns(store)
+            // Written as the stations are rebuilt, one at a time: any number of stations fits.
+            let temporary = output.map { $0 + ".partial" }
+            if let temporary { FileManager.default.createFile(atPath: temporary, contents: nil) }
+            guard let handle = temporary.map({ FileHandle(forWritingAtPath: $0) }) ?? FileHandle.standardOutput else {
+                throw FormScanError.writeFailed(output ?? "-", reason: "cannot create the file")
+            }
+            handle.write(Data(StationExport.header(format: format, columns: columns).utf8))
+            try database.rebuildStations(store: store) { station in
+                for row in StationExport.rows([station]) {
+                    handle.write(Data(StationExport.line(row, format: format, columns: columns).utf8))
+                }
+            }
+            if let temporary, let output {
+                try? handle.close()
+                do {
+                    _ = try? FileManager.default.removeItem(atPath: output)
+                    try FileManager.default.moveItem(atPath: temporary, toPath: output)
+                } catch {
                     throw FormScanError.writeFailed(output, reason: error.localizedDescription)
                 }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
             }
         } catch let error as CustomStringConvertible & Error {
             Diagnostics.error(error.description)

@@ -103,7 +103,9 @@ struct BatchTests {
         #expect(try Rows(dbPath).images().count == 12)
 
         // Export: one row per station, every canonical field, the values of the pages.
-        let export = StationExport.rows(try db.rebuildStations(store: BatchFixtures.store))
+        var rebuilt: [Station] = []
+        try db.rebuildStations(store: BatchFixtures.store) { rebuilt.append($0) }
+        let export = StationExport.rows(rebuilt)
         #expect(export.count == 1)
         let csv = StationExport.render(export, format: .csv, columns: StationExport.fieldColumns(BatchFixtures.store))
         let lines = csv.split(separator: "\r\n")

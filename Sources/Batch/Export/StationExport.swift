@@ -53,25 +53,34 @@ public enum StationExport {
     }
 
     public static func render(_ rows: [Row], format: Format, columns: [String]) -> String {
+        header(format: format, columns: columns) + rows.map { line($0, format: format, columns: columns) }.joined()
+    }
+
+    /// What comes before the rows: for CSV the UTF-8 byte order mark and the header line.
+    public static func header(format: Format, columns: [String]) -> String {
         switch format {
-        case .jsonl:
-            return rows.map { JSON.string($0) + "\n" }.joined()
+        case .jsonl: return ""
         case .csv:
             var header = ["station", "status", "pages", "templates"]
             for c in columns { header += [c, "\(c)_status"] }
             header.append("failed_rules")
-            var lines = [header.map(cell).joined(separator: ",")]
-            for r in rows {
-                var cells = [r.station, r.status.rawValue, r.pages.joined(separator: " | "), r.templates.joined(separator: " | ")]
-                for c in columns {
-                    let f = r.fields[c]
-                    cells += [f?.value.map(String.init) ?? "", f?.status.rawValue ?? ""]
-                }
-                cells.append(r.failedRules.joined(separator: "; "))
-                lines.append(cells.map(cell).joined(separator: ","))
-            }
             // UTF-8 byte order mark and CRLF: what spreadsheets expect of a CSV file.
-            return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+            return "\u{FEFF}" + header.map(cell).joined(separator: ",") + "\r\n"
+        }
+    }
+
+    /// One station's row, with its line ending.
+    public static func line(_ r: Row, format: Format, columns: [String]) -> String {
+        switch format {
+        case .jsonl: return JSON.string(r) + "\n"
+        case .csv:
+            var cells = [r.station, r.status.rawValue, r.pages.joined(separator: " | "), r.templates.joined(separator: " | ")]
+            for c in columns {
+                let f = r.fields[c]
+                cells += [f?.value.map(String.init) ?? "", f?.status.rawValue ?? ""]
+            }
+            cells.append(r.failedRules.joined(separator: "; "))
+            return cells.map(cell).joined(separator: ",") + "\r\n"
         }
     }
 

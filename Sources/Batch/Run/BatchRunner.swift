@@ -20,6 +20,13 @@ public struct BatchOptions: Sendable {
     }
 }
 
+/// A station in a summary: its key, status and the files of its pages.
+public struct StationSummary: Sendable {
+    public var key: String
+    public var status: FieldStatus
+    public var paths: [String]
+}
+
 /// Set from a signal handler: finish the pages in flight, start no more.
 public final class StopRequest: Sendable {
     private let flag = Atomic<Bool>(false)
@@ -54,7 +61,7 @@ public struct BatchSummary: Sendable {
     /// Over the whole database, not only this run.
     public var pagesByStatus: [String: Int]
     public var errorsByKind: [String: Int]
-    public var stationsNeedingReview: [Station]
+    public var stationsNeedingReview: [StationSummary]
     public var stations: Int
     /// Pages stored with other model/template versions (read again with --rescan).
     public var stale: Int
@@ -171,15 +178,18 @@ public struct BatchRunner: Sendable {
             account(record)
         }
 
-        let stations = try database.rebuildStations(store: store)
+        var needing: [StationSummary] = [], stationCount = 0
+        try database.rebuildStations(store: store) { s in
+            stationCount += 1
+            if s.status > .corrected { needing.append(StationSummary(key: s.key, status: s.status, paths: s.pages.map(\.path))) }
+        }
         try database.finishRun(runID, outcome: interrupted ? "interrupted" : "finished")
         let counts = try database.counts()
         let stale = try database.images().values.filter { $0.outcome != "duplicate" && ($0.readerVersion != versions.reader || $0.templatesVersion != versions.templates) }.count
         return BatchSummary(found: entries.count, skipped: state.skipped, read: state.read, duplicates: state.duplicates,
                             errors: state.errors, interrupted: interrupted, elapsed: elapsed(),
                             pagesByStatus: counts.pages, errorsByKind: counts.errors,
-                            stationsNeedingReview: stations.filter { $0.status > .corrected },
-                            stations: stations.count, stale: stale)
+                            stationsNeedingReview: needing, stations: stationCount, stale: stale)
     }
 
     /// Reads one image; every failure becomes an error record, never a thrown error.

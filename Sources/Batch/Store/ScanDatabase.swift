@@ -217,12 +217,13 @@ public final class ScanDatabase: Sendable {
 
     // MARK: stations
 
-    /// Every stored page with its station key, in path order.
-    public func pages() throws(BatchError) -> [(imageID: Int64, path: String, station: String, result: PageResult)] {
+    /// Stored pages with their station key, in path order: all of them, or one station's.
+    public func pages(station: String? = nil) throws(BatchError) -> [(imageID: Int64, path: String, station: String, result: PageResult)] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.image_id, i.path, p.station, p.result FROM pages p JOIN images i ON i.id = p.image_id ORDER BY i.path
-                """).compactMap { r -> (Int64, String, String, PageResult)? in
+            let filter = station == nil ? "" : "WHERE p.station = ?"
+            return try Row.fetchAll(db, sql: """
+                SELECT p.image_id, i.path, p.station, p.result FROM pages p JOIN images i ON i.id = p.image_id \(filter) ORDER BY i.path
+                """, arguments: station.map { [$0] } ?? []).compactMap { r -> (Int64, String, String, PageResult)? in
                 let json: String = r["result"]
                 guard let page = try? JSON.decoder.decode(PageResult.self, from: Data(json.utf8)) else { return nil }
                 return (r["image_id"], r["path"], r["station"], page)
@@ -231,34 +232,43 @@ public final class ScanDatabase: Sendable {
     }
 
     /// Recomputes the `stations` table from the stored pages: groups them by station, applies the
-    /// rules that span pages, and records the station's worst status and failed rules.
-    @discardableResult
-    public func rebuildStations(store: TemplateStore) throws(BatchError) -> [Station] {
-        let stored = try pages()
+    /// rules that span pages, and records the station's worst status and failed rules. One
+    /// station's pages are in memory at a time; `each` sees every station in key order.
+    public func rebuildStations(store: TemplateStore, each: (Station) -> Void = { _ in }) throws(BatchError) {
         let corrected = try corrections()
-        var stations: [Station] = []
-        for (key, members) in Dictionary(grouping: stored, by: \.station).sorted(by: { $0.key < $1.key }) {
+        let keys = try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT station FROM pages ORDER BY station") }
+        try write { db in try db.execute(sql: "DELETE FROM stations") }
+        for key in keys {
+            let members = try pages(station: key)
             // A person's corrections count, and the rules are checked again with them.
             var results = members.map { m in
                 guard let values = corrected[m.imageID], let t = try? store.template(m.result.template) else { return m.result }
                 return m.result.applying(values, template: t)
             }
             StationChecker.apply(to: &results, store: store)
-            stations.append(Station(key: key, pages: zip(members, results).map { m, r in
+            let s = Station(key: key, pages: zip(members, results).map { m, r in
                 Station.Page(imageID: m.imageID, path: m.path, template: r.template, result: r)
-            }))
-        }
-        try write { db in
-            try db.execute(sql: "DELETE FROM stations")
-            for s in stations {
+            })
+            try write { db in
                 try db.execute(sql: """
                     INSERT INTO stations (key, status, pages, station_rules, failed_rules, updated_at) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [s.key, s.status.rawValue,
                                      JSON.string(s.pages.map { ["image_id": "\($0.imageID)", "path": $0.path, "template": $0.template] }),
                                      JSON.string(s.stationRules), JSON.string(s.failedRules), Self.now()])
             }
+            each(s)
         }
-        return stations
+    }
+
+    /// Station keys with their status, from the `stations` table, needing review first.
+    public func stationSummaries() throws(BatchError) -> [(key: String, status: String, paths: [String])] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT key, status, pages FROM stations ORDER BY key").map { r in
+                let pages: String = r["pages"]
+                let list = (try? JSONDecoder().decode([[String: String]].self, from: Data(pages.utf8))) ?? []
+                return (r["key"], r["status"], list.compactMap { $0["path"] })
+            }
+        }
     }
 
     // MARK: summaries

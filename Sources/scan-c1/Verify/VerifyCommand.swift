@@ -153,7 +153,7 @@ struct VerifyCommand: ParsableCommand {
                                             reason: reason)
             }
             if let runID { try database.finishRun(runID, outcome: "finished") }
-            _ = try database.rebuildStations(store: store)
+            try database.rebuildStations(store: store)
             Diagnostics.note("\(text.stored) \(path)")
         } catch let error as BatchError {
             Diagnostics.error(error.description)
