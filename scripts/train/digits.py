@@ -143,6 +143,26 @@ def synth_cross(rng):
     return tight(c)
 
 
+def synth_spanning_cross_part(rng):
+    """One box of an X drawn large across two or three boxes (some officers fill 'XX5' that
+    way): the box holds a chevron or the crossing, cut off at the box edges."""
+    S = 48
+    k = int(rng.choice([2, 2, 3]))
+    W = S * k
+    c = np.zeros((S, W))
+    w = rng.uniform(1.6, 3.6)
+    p = [(rng.uniform(2, 16), rng.uniform(2, 12)), (W - rng.uniform(2, 16), S - rng.uniform(2, 12)),
+         (W - rng.uniform(2, 16), rng.uniform(2, 12)), (rng.uniform(2, 16), S - rng.uniform(2, 12))]
+    draw_polyline(c, curve(rng, p[0], p[1], 5), w)
+    draw_polyline(c, curve(rng, p[2], p[3], 5), w)
+    j = int(rng.integers(k))
+    m = int(rng.uniform(3, 7))  # the cut leaves a few pixels of margin inside the box frame
+    part = c[:, j * S + m:(j + 1) * S - m]
+    if part.sum() < 40:
+        return None
+    return tight(part)
+
+
 def synth_dash(rng):
     S = 48
     c = np.zeros((S, S))

@@ -2,7 +2,8 @@
 """Trains DigitReader's second reader: a small CNN over 28x28 box crops (the BoxCrop.normalized()
 convention), classes 0-9, X, - (blank is decided from ink before any reader runs).
 
-Data: the MNIST training split (the test split is only measured), synthetic X / - marks and
+Data: the MNIST training split (the test split is only measured), synthetic X / - marks (and
+the parts of an X drawn across two or three boxes) and
 seven-segment digits, and real box crops exported by `scan-c1 digits export` (optional; whole
 stations can be held out with --holdout to measure on boxes the model never saw).
 numpy only; 2 cores, a few minutes. Writes the weights file DigitReader loads.
@@ -59,6 +60,11 @@ for i in range(min(a.mnist_limit, len(imgs))):
 print(f"mnist {len(X)} samples {time.time() - t0:.0f}s", flush=True)
 for _ in range(14000):
     ink = synth_cross(rng); ink = augment(ink, rng) if rng.random() < 0.7 else ink
+    if ink is not None: X.append(normalized28(ink)); Y.append(LABEL["X"])
+for _ in range(5000):
+    ink = synth_spanning_cross_part(rng)
+    if ink is None: continue
+    ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
     if ink is not None: X.append(normalized28(ink)); Y.append(LABEL["X"])
 for _ in range(5000):
     ink = synth_dash(rng); ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
