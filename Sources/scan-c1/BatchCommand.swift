@@ -175,10 +175,17 @@ struct ExportCommand: ParsableCommand {
             let format = StationExport.Format(rawValue: format)!
             let columns = StationExport.fieldColumns(store)
             // Written as the stations are rebuilt, one at a time: any number of stations fits.
+            // A file is written beside its final name and moved there when complete.
             let temporary = output.map { $0 + ".partial" }
-            if let temporary { FileManager.default.createFile(atPath: temporary, contents: nil) }
-            guard let handle = temporary.map({ FileHandle(forWritingAtPath: $0) }) ?? FileHandle.standardOutput else {
-                throw FormScanError.writeFailed(output ?? "-", reason: "cannot create the file")
+            let handle: FileHandle
+            if let temporary {
+                guard FileManager.default.createFile(atPath: temporary, contents: nil),
+                      let h = FileHandle(forWritingAtPath: temporary) else {
+                    throw FormScanError.writeFailed(temporary, reason: "cannot create the file")
+                }
+                handle = h
+            } else {
+                handle = FileHandle.standardOutput
             }
             handle.write(Data(StationExport.header(format: format, columns: columns).utf8))
             try database.rebuildStations(store: store) { station in
