@@ -33,17 +33,7 @@ public struct GrayImage: Sendable, Equatable {
     /// Bilinear sample at a real-valued point; `outside` off the image.
     @inline(__always)
     public func sample(x: Double, y: Double, outside: UInt8 = 255) -> Double {
-        let fx = x.rounded(.down), fy = y.rounded(.down)
-        let ix = Int(fx), iy = Int(fy)
-        if ix < 0 || iy < 0 || ix + 1 >= width || iy + 1 >= height {
-            if ix >= 0 && iy >= 0 && ix < width && iy < height { return Double(pixels[iy * width + ix]) }
-            return Double(outside)
-        }
-        let ax = x - fx, ay = y - fy
-        let p = iy * width + ix
-        let v00 = Double(pixels[p]), v10 = Double(pixels[p + 1])
-        let v01 = Double(pixels[p + width]), v11 = Double(pixels[p + width + 1])
-        return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
+        withSampler { $0.sample(x: x, y: y, outside: outside) }
     }
 
     /// Lends a bilinear sampler over the pixels for the duration of `body` (hot loops: no
@@ -90,10 +80,12 @@ public struct GrayImage: Sendable, Equatable {
         var out = GrayImage(width: w, height: h)
         let sx = Double(width) / Double(w), sy = Double(height) / Double(h)
         if sx <= 1.0 && sy <= 1.0 {
-            for y in 0..<h {
-                for x in 0..<w {
-                    let v = sample(x: (Double(x) + 0.5) * sx - 0.5, y: (Double(y) + 0.5) * sy - 0.5)
-                    out.pixels[y * w + x] = UInt8(max(0, min(255, v.rounded())))
+            withSampler { src in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let v = src.sample(x: (Double(x) + 0.5) * sx - 0.5, y: (Double(y) + 0.5) * sy - 0.5)
+                        out.pixels[y * w + x] = UInt8(max(0, min(255, v.rounded())))
+                    }
                 }
             }
             return out
