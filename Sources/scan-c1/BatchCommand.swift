@@ -9,14 +9,9 @@ struct BatchCommand: AsyncParsableCommand {
         commandName: "batch",
         abstract: "Read every image under a folder (recursively) into an SQLite database.",
         discussion: """
-        Resumable: running again skips images already read (by content, so renamed or copied
-        files are linked as duplicates, not read again). Killing it at any moment loses at most
-        the pages in flight; Ctrl-C finishes them and stops. Bad files become rows with a reason.
-        Database schema: docs/batch-database.md. Export with `scan-c1 export --db PATH`.
+        Resumable: running again skips images already read (by content, so renamed or copied files are linked as duplicates, not read again). Killing it at any moment loses at most the pages in flight; Ctrl-C finishes them and stops. Bad files become rows with a reason. Database schema: docs/batch-database.md. Export with `scan-c1 export --db PATH`.
 
-        Exit codes: 0 every page verified; 1 some pages or stations need review; 2 some images
-        could not be read as forms (see the summary); 3 setup failed (models, templates,
-        database); 130 interrupted (run again to continue).
+        Exit codes: 0 every page verified; 1 some pages or stations need review; 2 some images could not be read as forms (see the summary); 3 setup failed (models, templates, database); 130 interrupted (run again to continue).
         """
     )
 

@@ -9,17 +9,14 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check the pages of one polling station: a verdict first, then every field with its rules.",
         discussion: """
-        For PPK staff checking a station's certificate photos against the recap they typed.
-        Report in Indonesian (default) or English (--lang en).
+        For PPK staff checking a station's certificate photos against the recap they typed. Report in Indonesian (default) or English (--lang en).
 
         Examples:
           scan-c1 verify tps07-lembar1.jpg tps07-lembar2.jpg
           scan-c1 verify tps07-*.jpg --expect rekap.csv --annotate tps07.png
           scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "dibaca dari plano" --db batch.sqlite
 
-        Exit codes: 0 all consistent and matching the recap; 1 some fields need a look, differ
-        from the recap, or pages are missing; 2 an image could not be read as a form; 3 setup
-        failed; 64 bad usage.
+        Exit codes: 0 all consistent and matching the recap; 1 some fields need a look, differ from the recap, or pages are missing; 2 an image could not be read as a form; 3 setup failed; 64 bad usage.
         """
     )
 
