@@ -200,6 +200,10 @@ struct BatchTests {
         let (exportCode, jsonl) = try tool(["export", "--db", dbPath, "--format", "jsonl"])
         #expect(exportCode == 0)
         #expect(jsonl.contains(#""pengguna_total_l":{"reasons":["set by a person to 81"#))
+        // Indonesian by default, the checks' reasons too.
+        let (_, laporan) = try tool(["verify"] + pages + ["--set", "pengguna_total_l=81"])
+        #expect(laporan.contains("Koreksi oleh petugas:"))
+        #expect(laporan.contains("diisi petugas: 81"))
         // Bad usage is refused before anything is read.
         #expect(try tool(["verify", pages[0], "--set", "pengguna_total_l=abc"]).0 == 64)
     }

@@ -39,7 +39,7 @@ enum VerifyReport {
                 let value = f.value.map(String.init) ?? "-"
                 out.append("  \(label)  \(String(repeating: " ", count: max(0, 4 - value.count)))\(value)  \(paint(text.status(f.status), f.status))  (\(f.id))")
                 if f.status > .verified || f.reasons.contains(where: { $0.hasPrefix("set by a person") }) {
-                    for r in f.reasons { out.append("        ↳ \(r)") }
+                    for r in f.reasons { out.append("        ↳ \(text.reason(r))") }
                 }
             }
             out.append("  \(text.rules)")

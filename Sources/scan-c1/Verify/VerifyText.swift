@@ -1,4 +1,5 @@
 import FormScan
+import Foundation
 
 /// The words of the verify report, in Indonesian (the default: PPK staff read it) and English.
 struct VerifyText {
@@ -46,4 +47,40 @@ struct VerifyText {
     var acrossPages: String { lang == .id ? "antar halaman" : "across pages" }
     var wrote: String { lang == .id ? "gambar ditulis" : "wrote" }
     var stored: String { lang == .id ? "koreksi disimpan di" : "corrections stored in" }
+
+    /// A field's reason in the report's language (the checks word them in English; the patterns
+    /// below cover every reason they give, anything else is shown as it is).
+    func reason(_ text: String) -> String {
+        guard lang == .id else { return text }
+        for (pattern, template) in Self.indonesian {
+            guard let re = try? NSRegularExpression(pattern: "^" + pattern + "$") else { continue }
+            let range = NSRange(text.startIndex..., in: text)
+            if re.firstMatch(in: text, range: range) != nil {
+                return re.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+            }
+        }
+        return text
+    }
+
+    static let indonesian: [(String, String)] = [
+        (#"set by a person to (\d+) \(the photo was read as (.*), (\w+)\)"#, "diisi petugas: $1 (foto terbaca $2, $3)"),
+        (#"a box is partly outside the image: .*"#, "ada kotak yang sebagian di luar gambar: foto/pindai ulang seluruh halaman"),
+        (#"a box could not be read"#, "ada kotak yang tidak terbaca"),
+        (#"all boxes are empty"#, "semua kotak kosong"),
+        (#"a digit followed by (.*) \((.*)\): the number looks shifted one box to the left"#,
+         "angka diikuti $1 ($2): angka tampak bergeser satu kotak ke kiri"),
+        (#"no reading of this number agrees with the rest of the page"#, "tidak ada bacaan angka ini yang cocok dengan isian lain di halaman"),
+        (#"the rules suggest (\d+), but the search over readings was too large to be sure"#,
+         "aturan menunjukkan $1, tetapi pencarian terlalu besar untuk memastikan"),
+        (#"two readings satisfy the rules almost equally: (.*) or (.*)"#, "dua bacaan sama-sama memenuhi aturan: $1 atau $2"),
+        (#"the other numbers imply (\d+) \((.*)\)"#, "isian lain menunjukkan $1 ($2)"),
+        (#"station rule (.*) fails: (.*)"#, "aturan antar halaman $1 tidak terpenuhi: $2"),
+        (#"rule (.*) fails: (.*)"#, "aturan $1 tidak terpenuhi: $2"),
+        (#"first read as (.*); changed because (.*) demand (.*)"#, "awalnya terbaca $1; dibetulkan karena $2 menuntut $3"),
+        (#"no rule of the form covers this number"#, "tidak ada aturan formulir untuk angka ini"),
+        (#"no sum of the form confirms this number on its own.*"#,
+         "tidak ada penjumlahan di formulir yang memastikan angka ini (salinan seperti 9 = 9 + 0 + 0 hanya dihitung bila kedua pembaca yakin)"),
+        (#"box (\d+) is unsure \((.*)\): the rules would accept (.*), a person should confirm it"#,
+         "kotak $1 tidak pasti ($2): aturan menerima $3, petugas harus memastikan"),
+    ]
 }
