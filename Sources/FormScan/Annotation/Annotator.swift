@@ -17,7 +17,20 @@ public struct Annotator: Sendable {
     }
 
     public var marginWidth = 620
-    public init() {}
+    /// The words in the pictures (the caller's language).
+    public var words = Words()
+    public init(words: Words = Words()) { self.words = words }
+
+    public struct Words: Sendable {
+        public var status: @Sendable (FieldStatus) -> String = { $0.rawValue }
+        public var pageStatus = "status"
+        public var allRulesHold = "no rule fails"
+        public var failedRules = "failed rules:"
+        public var toCheck = "to check:"
+        public var soft = "soft"
+        public var box = "box"
+        public init() {}
+    }
 
     /// The page as registered, in the template's frame (its boxes at the template's coordinates).
     public static func upright(_ page: GrayImage, transform: Homography, template: Template) -> GrayImage {
@@ -81,21 +94,21 @@ public struct Annotator: Sendable {
         }
         for h in heading { line(h, font: big) }
         line(result.template, font: small)
-        line("status: \(result.status.rawValue.uppercased())", Self.color(result.status), font: big)
+        line("\(words.pageStatus): \(words.status(result.status).uppercased())", Self.color(result.status), font: big)
         y += 10
         let failed = result.rules.filter { $0.outcome == .fail }
-        line(failed.isEmpty ? "all rules hold" : "failed rules:", font: big)
+        line(failed.isEmpty ? words.allRulesHold : words.failedRules, font: big)
         for rule in failed {
-            line("\(rule.soft ? "(soft) " : "")\(rule.label): \(rule.numbers)", rule.soft ? (150, 110, 0) : Self.color(.review))
+            line("\(rule.soft ? "(\(words.soft)) " : "")\(rule.label): \(rule.numbers)", rule.soft ? (150, 110, 0) : Self.color(.review))
         }
         y += 10
         let needing = result.orderedFields.filter { $0.status > .corrected }
         if !needing.isEmpty {
-            line("to check:", font: big)
-            for f in needing { line("\(f.id) = \(f.value.map(String.init) ?? "?") (\(f.status.rawValue))", Self.color(f.status)) }
+            line(words.toCheck, font: big)
+            for f in needing { line("\(f.id) = \(f.value.map(String.init) ?? "?") (\(words.status(f.status)))", Self.color(f.status)) }
         }
         y += 10
-        for s in FieldStatus.allCases { line("[] \(s.rawValue)", Self.color(s)) }
+        for s in FieldStatus.allCases { line("[] \(words.status(s))", Self.color(s)) }
         return canvas
     }
 
@@ -113,12 +126,12 @@ public struct Annotator: Sendable {
                 let y1 = min(item.upright.height, Int(rects.map { $0.y + $0.height }.max()!) + 8)
                 var crop = GrayImage(width: max(1, (x1 - x0) * 2), height: max(1, (y1 - y0) * 2))
                 for y in 0..<crop.height { for x in 0..<crop.width { crop[x, y] = item.upright[x0 + x / 2, y0 + y / 2] } }
-                var lines: [(String, Color)] = [("\(item.result.template).\(f.id): \(r.value.map(String.init) ?? "?") [\(r.status.rawValue)]", Self.color(r.status)),
+                var lines: [(String, Color)] = [("\(item.result.template).\(f.id): \(r.value.map(String.init) ?? "?") [\(words.status(r.status))]", Self.color(r.status)),
                                                 (String(r.label.prefix(70)), (60, 60, 60))]
                 for b in r.boxes {
                     let cands = b.candidates.prefix(3).map { "\($0.symbol == .blank ? "blank" : $0.symbol.description) \(Int(($0.probability * 100).rounded()))%" }
                     let votes = b.readers.map { "\($0.source): \($0.symbol.map { $0 == .blank ? "blank" : $0.description } ?? "?")" }
-                    lines.append(("box \(b.position + 1): \(cands.isEmpty ? "unread" : cands.joined(separator: ", "))  (\(votes.joined(separator: ", ")))", (0, 0, 0)))
+                    lines.append(("\(words.box) \(b.position + 1): \(cands.isEmpty ? "unread" : cands.joined(separator: ", "))  (\(votes.joined(separator: ", ")))", (0, 0, 0)))
                 }
                 for reason in r.reasons.prefix(2) { lines.append((String(reason.prefix(110)), (90, 90, 90))) }
                 rows.append(Row(crop: crop, lines: lines))

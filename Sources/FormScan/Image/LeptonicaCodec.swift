@@ -74,10 +74,14 @@ final class BitmapFont: @unchecked Sendable {
 
     var lineHeight: Int { Int(bmf!.pointee.lineheight) }
 
-    /// The text as an ink mask (255 = ink); characters outside printable ASCII become '?'.
+    /// The text as an ink mask (255 = ink); ≤ ≥ … and dashes are spelled in ASCII, any other
+    /// character outside printable ASCII becomes '?'.
     func render(_ text: String) -> GrayImage {
         lock.lock(); defer { lock.unlock() }
-        let ascii = String(text.unicodeScalars.map { (32...126).contains($0.value) ? Character($0) : "?" })
+        let spelled = text.replacingOccurrences(of: "≤", with: "<=").replacingOccurrences(of: "≥", with: ">=")
+            .replacingOccurrences(of: "…", with: "...").replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "—", with: "-")
+            .replacingOccurrences(of: "×", with: "x").replacingOccurrences(of: "✓", with: "ok").replacingOccurrences(of: "✗", with: "X")
+        let ascii = String(spelled.unicodeScalars.map { (32...126).contains($0.value) ? Character($0) : "?" })
         var width: Int32 = 0
         _ = ascii.withCString { bmfGetStringWidth(bmf, $0, &width) }
         let h = Int(bmf!.pointee.lineheight) + 4

@@ -105,7 +105,7 @@ struct VerifyCommand: ParsableCommand {
     func writePictures(_ out: String, _ v: StationVerification, _ scanned: [(result: PageResult, page: GrayImage)],
                        store: TemplateStore, text: VerifyText) throws {
         let ext = (out as NSString).pathExtension, stem = (out as NSString).deletingPathExtension
-        let annotator = Annotator()
+        let annotator = Annotator(words: text.pictureWords)
         var sheetItems: [(result: PageResult, upright: GrayImage, template: LoadedTemplate)] = []
         do {
             for (i, page) in v.pages.enumerated() {

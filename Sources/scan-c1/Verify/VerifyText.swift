@@ -42,6 +42,26 @@ struct VerifyText {
                            : "\(c.template).\(c.field) = \(c.value) (photo read \(was), \(status(c.originalStatus))) → \(status(c.status))"
     }
     var page: String { lang == .id ? "Halaman" : "Page" }
+    /// The words on the annotated pictures (ASCII: the bitmap font has no other letters).
+    var pictureWords: Annotator.Words {
+        var w = Annotator.Words()
+        guard lang == .id else { return w }
+        w.status = { s in
+            switch s {
+            case .verified: return "cocok"
+            case .corrected: return "dibetulkan aturan"
+            case .review: return "periksa"
+            case .missing: return "kosong"
+            }
+        }
+        w.pageStatus = "status halaman"
+        w.allRulesHold = "tidak ada aturan yang gagal"
+        w.failedRules = "aturan tidak terpenuhi:"
+        w.toCheck = "perlu diperiksa:"
+        w.soft = "peringatan"
+        w.box = "kotak"
+        return w
+    }
     var rules: String { lang == .id ? "Aturan:" : "Rules:" }
     var soft: String { lang == .id ? "peringatan" : "warning" }
     var acrossPages: String { lang == .id ? "antar halaman" : "across pages" }
