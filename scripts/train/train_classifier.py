@@ -2,8 +2,8 @@
 """Trains DigitReader's second reader: a small CNN over 28x28 box crops (the BoxCrop.normalized()
 convention), classes 0-9, X, - (blank is decided from ink before any reader runs).
 
-Data: the MNIST training split (the test split is only measured), synthetic X / - marks (and
-the parts of an X drawn across two or three boxes) and
+Data: the MNIST training split (the test split is only measured), synthetic X / - marks (optionally
+the parts of an X drawn across two or three boxes, --spanning-x) and
 seven-segment digits, and real box crops exported by `scan-c1 digits export` (optional; whole
 stations can be held out with --holdout to measure on boxes the model never saw).
 numpy only; 2 cores, a few minutes. Writes the weights file DigitReader loads.
@@ -23,6 +23,9 @@ ap.add_argument("--real-copies", type=int, default=16)
 ap.add_argument("--epochs", type=int, default=8)
 ap.add_argument("--seed", type=int, default=7)
 ap.add_argument("--mnist-limit", type=int, default=60000)
+ap.add_argument("--spanning-x", type=int, default=0,
+                help="samples of an X drawn across 2-3 boxes (one box's part), as X; 5000 lifted held-out "
+                     "fold 5 from 84.0%% to 94.5%% per box but cost MNIST accuracy (99.3 -> 99.0-99.25%%): not in the shipped model yet")
 a = ap.parse_args()
 rng = np.random.default_rng(a.seed)
 LABEL = {c: i for i, c in enumerate(CLASSES)}
@@ -61,7 +64,7 @@ print(f"mnist {len(X)} samples {time.time() - t0:.0f}s", flush=True)
 for _ in range(14000):
     ink = synth_cross(rng); ink = augment(ink, rng) if rng.random() < 0.7 else ink
     if ink is not None: X.append(normalized28(ink)); Y.append(LABEL["X"])
-for _ in range(5000):
+for _ in range(a.spanning_x):
     ink = synth_spanning_cross_part(rng)
     if ink is None: continue
     ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
