@@ -112,7 +112,7 @@ public struct BatchRunner: Sendable {
         let stored = try database.images()
 
         // Hash every file (in parallel), then decide per image in path order.
-        let hashes = try await hashAll(entries.compactMap { if case .file(let p, _) = $0 { return p } else { return nil } })
+        let hashes = try await hashAll(entries.compactMap { if case .file(let p, _) = $0 { return p } else { return nil } }, stop: stop)
         let plan = makePlan(entries, hashes: hashes, stored: stored)
 
         var state = BatchProgress(total: plan.count, done: 0, skipped: 0, byStatus: [:], errors: 0, duplicates: 0, elapsed: 0)
@@ -205,7 +205,9 @@ public struct BatchRunner: Sendable {
 
     enum HashResult: Sendable { case hash(String, Int64), failed(String) }
 
-    func hashAll(_ paths: [String]) async throws -> [String: HashResult] {
+    /// Hashes the files, `jobs` at a time; after a stop request no more are started (the rest
+    /// are simply not planned, and read by the next run).
+    func hashAll(_ paths: [String], stop: StopRequest) async throws -> [String: HashResult] {
         var out: [String: HashResult] = [:]
         var next = 0
         try await withThrowingTaskGroup(of: (String, HashResult).self) { group in
@@ -224,7 +226,7 @@ public struct BatchRunner: Sendable {
             while next < paths.count && next < max(1, options.jobs) { launch() }
             while let (path, result) = try await group.next() {
                 out[path] = result
-                if next < paths.count { launch() }
+                if next < paths.count && !stop.isRequested { launch() }
             }
         }
         return out
