@@ -112,7 +112,8 @@ public struct BatchRunner: Sendable {
         let stored = try database.images()
 
         // Hash every file (in parallel), then decide per image in path order.
-        let hashes = try await hashAll(entries.compactMap { if case .file(let p, _) = $0 { return p } else { return nil } }, stop: stop)
+        let files = entries.compactMap { entry -> String? in if case .file(let p, _) = entry { return p } else { return nil } }
+        let hashes = try await hashAll(files, stop: stop)
         let plan = makePlan(entries, hashes: hashes, stored: stored)
 
         var state = BatchProgress(total: plan.count, done: 0, skipped: 0, byStatus: [:], errors: 0, duplicates: 0, elapsed: 0)
@@ -166,7 +167,7 @@ public struct BatchRunner: Sendable {
                 launch()
             }
         }
-        let interrupted = stop.isRequested && next < scans.count
+        let interrupted = stop.isRequested && (next < scans.count || hashes.count < files.count)
 
         // Copies of a file read above (or earlier) are linked to it, not read again.
         let ids = try database.images()
