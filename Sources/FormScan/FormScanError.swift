@@ -51,7 +51,7 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
             return "no template '\(id)' (known: \(known.joined(separator: ", ")))"
         case .templateInvalid(let file, let why): return "template \(file) is invalid: \(why)"
         case .noFormFound(let p):
-            return "\(p): no form found: the ruled lines of a known page were not found; is the whole page in the image?"
+            return "\(p): not a known C1/C.Hasil page: the ruled lines of none of the known pages (`scan-c1 templates`) were found; is the whole page in the image?"
         case .wrongPage(let p, let t, let score):
             return "\(p): this does not look like \(t) (only \(Int((score * 100).rounded()))% of its ruled lines were found): is it the right page and the right template?"
         case .writeFailed(let p, let why): return "\(p): cannot write (\(why))"
