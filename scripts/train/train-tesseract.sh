@@ -14,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:-/tmp/scan-c1-tesstrain}
-ITER1=${ITER1:-40000}     # learning rate 0.0005
-ITER2=${ITER2:-60000}     # total after the second phase at 0.0001
+ITER1=${ITER1:-45000}     # learning rate 0.0005 (the shipped model: stopped at 45,700)
+ITER2=${ITER2:-66000}     # total after the second phase at 0.0001
 LINES=${LINES:-12000}
 mkdir -p "$WORK"
 export OMP_THREAD_LIMIT=1
