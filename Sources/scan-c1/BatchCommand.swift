@@ -89,7 +89,12 @@ struct BatchCommand: AsyncParsableCommand {
         if json {
             print(jsonString(BatchReport(summary, database: databasePath)))
         } else {
-            print(BatchReport.render(summary, database: databasePath, errors: (try? database.errors()) ?? []))
+            let errors: [(path: String, kind: String, text: String)]
+            do { errors = try database.errors() } catch {
+                Diagnostics.error(error.description)
+                throw ExitCode(Exit.setupFailed)
+            }
+            print(BatchReport.render(summary, database: databasePath, errors: errors))
         }
         if summary.interrupted { throw ExitCode(Exit.interrupted) }
         if !summary.errorsByKind.isEmpty { throw ExitCode(Exit.badInput) }

@@ -186,7 +186,7 @@ public struct BatchRunner: Sendable {
         }
         try database.finishRun(runID, outcome: interrupted ? "interrupted" : "finished")
         let counts = try database.counts()
-        let stale = try database.images().values.filter { $0.outcome != "duplicate" && ($0.readerVersion != versions.reader || $0.templatesVersion != versions.templates) }.count
+        let stale = try database.staleCount(versions)
         return BatchSummary(found: entries.count, skipped: state.skipped, read: state.read, duplicates: state.duplicates,
                             errors: state.errors, interrupted: interrupted, elapsed: elapsed(),
                             pagesByStatus: counts.pages, errorsByKind: counts.errors,

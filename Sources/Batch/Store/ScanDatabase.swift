@@ -205,16 +205,6 @@ public final class ScanDatabase: Sendable {
         }
     }
 
-    /// Every correction with its original reading, oldest first.
-    public func correctionLog() throws(BatchError) -> [(path: String, field: String, value: Int, originalValue: Int?, originalStatus: String, reason: String, at: String)] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.path, c.field, c.value, c.original_value, c.original_status, c.reason, c.created_at
-                FROM corrections c JOIN images i ON i.id = c.image_id ORDER BY c.id
-                """).map { ($0["path"], $0["field"], $0["value"], $0["original_value"], $0["original_status"], $0["reason"], $0["created_at"]) }
-        }
-    }
-
     // MARK: stations
 
     /// Stored pages with their station key, in path order: all of them, or one station's.
@@ -260,17 +250,6 @@ public final class ScanDatabase: Sendable {
         }
     }
 
-    /// Station keys with their status, from the `stations` table, needing review first.
-    public func stationSummaries() throws(BatchError) -> [(key: String, status: String, paths: [String])] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT key, status, pages FROM stations ORDER BY key").map { r in
-                let pages: String = r["pages"]
-                let list = (try? JSONDecoder().decode([[String: String]].self, from: Data(pages.utf8))) ?? []
-                return (r["key"], r["status"], list.compactMap { $0["path"] })
-            }
-        }
-    }
-
     // MARK: summaries
 
     /// Counts of images by outcome and of errors by kind.
@@ -283,6 +262,15 @@ public final class ScanDatabase: Sendable {
             }
             for r in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM pages GROUP BY status") { pages[r["status"]] = r["n"] }
             return (outcomes, errors, pages)
+        }
+    }
+
+    /// Images (not duplicates) read with other model or template versions than these.
+    public func staleCount(_ versions: Versions) throws(BatchError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM images WHERE outcome != 'duplicate' AND (reader_version != ? OR templates_version != ?)
+                """, arguments: [versions.reader, versions.templates]) ?? 0
         }
     }
 

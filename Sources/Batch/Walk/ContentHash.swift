@@ -77,7 +77,11 @@ struct SHA256 {
     }
 
     private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
+        // The message schedule lives on the stack: no allocation per 64-byte block.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in compress(p, schedule: w) }
+    }
+
+    private mutating func compress(_ p: UnsafePointer<UInt8>, schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for t in 0..<16 {
             w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16 | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
         }

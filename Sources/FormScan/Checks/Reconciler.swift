@@ -338,9 +338,7 @@ struct Reconciler {
             // generated page: an 8 read "1 (37%)" made 98 + 21 = 119 hold where 28 was written).
             // A person confirms such a number.
             if f.status == .verified || f.status == .corrected {
-                let unsure = f.boxes.filter { b in
-                    (b.candidates.first?.probability ?? 0) < unsureProbability && !(b.source == "person")
-                }
+                let unsure = f.boxes.filter { ($0.candidates.first?.probability ?? 0) < unsureProbability }
                 if !unsure.isEmpty {
                     f.status = .review
                     for b in unsure {

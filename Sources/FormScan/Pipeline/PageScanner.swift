@@ -54,20 +54,21 @@ public final class PageScanner {
         }
         timings.registration = lap()
         // No form found in a dark or blurred picture: say so, it is what the person can fix.
-        func notFound() -> FormScanError {
-            if let hint = QualityGate.hint(for: image) { return .poorImage(path, problems: [hint + " (no form could be found in it)"]) }
+        func notFound(hint: String?) -> FormScanError {
+            if let hint { return .poorImage(path, problems: [hint + " (no form could be found in it)"]) }
             return .noFormFound(path)
         }
-        guard let (template, fitted, page) = best else { throw notFound() }
+        guard let (template, fitted, page) = best else { throw notFound(hint: QualityGate.hint(for: image)) }
         var registration = fitted
         if registration.isUsable {
             (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
         }
         guard registration.isUsable else {
-            if candidates.count == 1 && QualityGate.hint(for: image) == nil {
+            let hint = QualityGate.hint(for: image)
+            if candidates.count == 1 && hint == nil {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
             }
-            throw notFound()
+            throw notFound(hint: hint)
         }
         // A bad picture is refused with what to do, not read into a page of misreads.
         let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)

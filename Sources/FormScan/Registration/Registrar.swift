@@ -100,15 +100,6 @@ public struct Registrar: Sendable {
 
     struct Coarse { var transform: Homography; var score: Double; var skew: Double; var scale: Double }
 
-    func coarseFit(_ image: GrayImage) -> Coarse? { coarseFits(image, count: 1).first }
-
-    /// The best coarse fits at clearly different scales (a form's regular grid also matches at
-    /// about half or double its size), best first.
-    func coarseFits(_ image: GrayImage, count: Int) -> [Coarse] {
-        guard let view = CoarseView(image, side: coarseSide) else { return [] }
-        return coarseFits(view, count: count)
-    }
-
     /// What the coarse search needs of an image, whatever the template: a small copy's ruled
     /// line pixels, the page skew, and line profiles in the deskewed frame. Computed once per
     /// image and turn, shared by every template tried (`CoarseCache`).
@@ -179,6 +170,8 @@ public struct Registrar: Sendable {
         }
     }
 
+    /// The best coarse fits at clearly different scales (a form's regular grid also matches at
+    /// about half or double its size), best first.
     func coarseFits(_ view: CoarseView, count: Int) -> [Coarse] {
         let (k, cx, cy, t, bestAngle, py, px) = (view.k, view.cx, view.cy, view.t, view.bestAngle, view.py, view.px)
         let c = Double(coarseSide) / max(template.width, template.height)

@@ -73,7 +73,8 @@ enum CSV {
     /// Splits one CSV line (RFC 4180 quotes).
     static func split(_ line: String) -> [String] {
         var out: [String] = [], cell = "", quoted = false
-        var it = Array(line), i = 0
+        let it = Array(line)
+        var i = 0
         while i < it.count {
             let c = it[i]
             if quoted {
@@ -84,7 +85,6 @@ enum CSV {
             i += 1
         }
         out.append(cell)
-        it.removeAll()
         return out
     }
 }

@@ -46,14 +46,8 @@ struct VerifyText {
     var pictureWords: Annotator.Words {
         var w = Annotator.Words()
         guard lang == .id else { return w }
-        w.status = { s in
-            switch s {
-            case .verified: return "cocok"
-            case .corrected: return "dibetulkan aturan"
-            case .review: return "periksa"
-            case .missing: return "kosong"
-            }
-        }
+        let words = self
+        w.status = { words.status($0) }
         w.pageStatus = "status halaman"
         w.allRulesHold = "tidak ada aturan yang gagal"
         w.failedRules = "aturan tidak terpenuhi:"
