@@ -28,7 +28,7 @@ enum MarkCheck {
                 y += step
             }
             // A solid square of the mark's size: about mw*mh dark cells, not a page of text.
-            let expected = mw * mh
+            let expected = mw * mh * (template.markFill ?? 1)
             guard count > 0.6 * expected, count < 1.6 * expected else { continue }
             let cx = sumX / count, cy = sumY / count
             errors.append(((cx - (mx + mw / 2)) * (cx - (mx + mw / 2)) + (cy - (my + mh / 2)) * (cy - (my + mh / 2))).squareRoot())

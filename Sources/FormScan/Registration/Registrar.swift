@@ -31,31 +31,90 @@ public struct Registrar: Sendable {
     func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?, cache: CoarseCache = CoarseCache()) -> (Registration, GrayImage) {
         let turns = quarterTurns ?? likelyTurns(image)
         var best: (Registration, GrayImage)?
-        search: for (i, q) in turns.enumerated() {
-            let turned = image.rotated(quarterTurns: q)
-            // The best coarse fit first; if it does not refine to a usable fit, the next best
-            // at a clearly different scale (a grid also matches at half its size).
-            let given = i == 0 ? firstCoarse : nil
-            var fits = given.map { [$0] } ?? cache.view(turned, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []
-            var alternativesLoaded = given == nil
-            var index = 0
-            while index < fits.count {
-                var r = refineFit(turned, coarse: fits[index])
-                r.quarterTurns = q
-                if !isPlausible(r.transform, in: turned) { r.coverage = 0 }
-                if best == nil || rank(r) > rank(best!.0) { best = (r, turned) }
-                if r.isUsable { break search }
-                index += 1
-                if index == fits.count && !alternativesLoaded {
-                    fits += (cache.view(turned, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []).dropFirst()
-                    alternativesLoaded = true
+        var turnedImages: [Int: GrayImage] = [:]
+        func turned(_ q: Int) -> GrayImage {
+            if let t = turnedImages[q] { return t }
+            let t = image.rotated(quarterTurns: q)
+            turnedImages[q] = t
+            return t
+        }
+        /// Refines one start; true when usable.
+        func attempt(_ start: Coarse, turn q: Int, fromOutline: Bool) -> Bool {
+            let page = turned(q)
+            var r = refineFit(page, coarse: start, radii: fromOutline ? [24, 16, 8, 5, 4] : [16, 8, 5, 4])
+            r.quarterTurns = q
+            if !isPlausible(r.transform, in: page) { r.coverage = 0 }
+            if best == nil || rank(r) > rank(best!.0) { best = (r, page) }
+            return r.isUsable
+        }
+        // A photo with the sheet's outline in it: start from the outline, every turn (it holds
+        // the perspective the line search cannot).
+        let photo = cache.hasOutline(image)
+        if photo {
+            // Fitted in the frame of the image as loaded (no rotated copies); the turn that sets
+            // the page upright is read off the fit.
+            var bestHere: Registration?
+            for k in likelyTurns(image) {
+                guard let start = cache.outlineFit(image, corner: k, template: template) else { continue }
+                var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
+                if !isPlausible(r.transform, in: image) { r.coverage = 0 }
+                // Wide search radii can bend a fit onto a neighbouring box column where part of
+                // the page is faint: from an outline, only a fit that finds most lines counts.
+                if r.isUsable && r.coverage < Self.minimumOutlineCoverage { continue }
+                if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
+                if r.isUsable { break }
+            }
+            if var r = bestHere {
+                let q = Self.uprightTurn(r.transform, template: template)
+                if quarterTurns == nil || quarterTurns!.contains(q) {
+                    r.transform = Self.rotation(q, width: image.width, height: image.height).composed(after: r.transform)
+                    r.quarterTurns = q
+                    let page = turned(q)
+                    if r.isUsable { return (r, page) }
+                    best = (r, page)
                 }
             }
+        }
+        // The best coarse fit first; if it does not refine to a usable fit, the next best at a
+        // clearly different scale (a grid also matches at half its size). On a photo whose
+        // outline gave nothing, only the likeliest turn (a straight shot of a page whose outline
+        // merged with its background).
+        for (i, q) in (photo ? Array(turns.prefix(1)) : turns).enumerated() {
+            let page = turned(q)
+            if i == 0, let given = firstCoarse, attempt(given, turn: q, fromOutline: false) { return best! }
+            var fits = cache.view(page, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []
+            if i == 0, firstCoarse != nil { fits = Array(fits.dropFirst()) }
+            for fit in fits where attempt(fit, turn: q, fromOutline: false) { return best! }
         }
         if let best { return best }
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
                                     coarseScore: 0, skewDegrees: 0, scale: 1)
         return (fallback, image)
+    }
+
+    /// Fits started from the sheet's outline must find this much of the ruled lines.
+    static let minimumOutlineCoverage = 0.7
+
+    /// Clockwise quarter turns that bring a page fitted by `h` (template -> image) upright:
+    /// the template's rightward direction at the page centre points right after the turn.
+    static func uprightTurn(_ h: Homography, template: Template) -> Int {
+        let c = h.apply(template.width / 2, template.height / 2), r = h.apply(template.width / 2 + 10, template.height / 2)
+        let angle = atan2(r.y - c.y, r.x - c.x) * 180 / .pi
+        if angle > -45 && angle <= 45 { return 0 }
+        if angle > 45 && angle <= 135 { return 3 }
+        if angle <= -45 && angle > -135 { return 1 }
+        return 2
+    }
+
+    /// Pixel coordinates of an image (width x height) -> the same pixels after `rotated(quarterTurns: q)`.
+    static func rotation(_ q: Int, width: Int, height: Int) -> Homography {
+        let (w, h) = (Double(width), Double(height))
+        switch ((q % 4) + 4) % 4 {
+        case 1: return Homography([0, -1, h - 1, 1, 0, 0, 0, 0, 1])
+        case 2: return Homography([-1, 0, w - 1, 0, -1, h - 1, 0, 0, 1])
+        case 3: return Homography([0, 1, 0, -1, 0, w - 1, 0, 0, 1])
+        default: return .identity
+        }
     }
 
     /// The coarse fit at the most likely turn: a cheap way to rank templates for a page.
@@ -79,11 +138,11 @@ public struct Registrar: Sendable {
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
 
     /// The fine fit, starting from a coarse one.
-    func refineFit(_ image: GrayImage, coarse: Coarse) -> Registration {
+    func refineFit(_ image: GrayImage, coarse: Coarse, radii: [Double] = [16, 8, 5, 4]) -> Registration {
         var h = coarse.transform
         var result: (Homography, Double, Double)? = nil
-        for (i, radius) in [16.0, 8.0, 5.0, 4.0].enumerated() {
-            guard let fit = refine(image, h, radius: radius * max(1, coarse.scale), final: i == 3) else { break }
+        for (i, radius) in radii.enumerated() {
+            guard let fit = refine(image, h, radius: radius * max(1, coarse.scale), final: i == radii.count - 1) else { break }
             h = fit.0
             result = fit
         }
@@ -107,12 +166,31 @@ public struct Registrar: Sendable {
     /// computes them once. Used by one scan at a time.
     final class CoarseCache {
         private var views: [Int: CoarseView?] = [:]
+        private var outline: PageOutline??
         init() {}
+
         func view(_ turned: GrayImage, turn: Int, side: Int) -> CoarseView? {
             if let v = views[turn] { return v }
             let v = CoarseView(turned, side: side)
             views[turn] = v
             return v
+        }
+
+        /// Whether the image shows a sheet against a background (found once per image).
+        func hasOutline(_ image: GrayImage) -> Bool {
+            if outline == nil { outline = .some(PageOutline(image)) }
+            return (outline ?? nil) != nil
+        }
+
+        /// A start from the sheet's outline in the image as loaded, the template's top-left
+        /// corner on the outline corner `corner` steps clockwise from the image's top-left, and
+        /// tightened on the corner marks where they are found.
+        func outlineFit(_ image: GrayImage, corner: Int, template: Template) -> Coarse? {
+            guard hasOutline(image), let found = outline ?? nil,
+                  var t = found.transform(width: template.width, height: template.height, turns: corner) else { return nil }
+            if let marked = MarkFinder.refine(image, template: template, rough: t) { t = marked }
+            return Coarse(transform: t, score: found.areaFraction, skew: 0,
+                          scale: t.scale(near: template.width / 2, template.height / 2))
         }
     }
 
@@ -227,7 +305,7 @@ public struct Registrar: Sendable {
     /// One round: measure every line sample near its predicted place, fit a homography to the
     /// measurements (outliers dropped), return it with the RMS residual (image px) and coverage.
     func refine(_ image: GrayImage, _ h: Homography, radius: Double, final: Bool) -> (Homography, Double, Double)? {
-        struct Sample { var tx: Double; var ty: Double; var nx: Double; var ny: Double; var qx: Double; var qy: Double; var horizontal: Bool }
+        struct Sample { var tx: Double; var ty: Double; var nx: Double; var ny: Double; var qx: Double; var qy: Double; var horizontal: Bool; var contrast: Double }
         var samples: [Sample] = []
         var total = 0, totalH = 0
         image.withSampler { image in
@@ -255,12 +333,13 @@ public struct Registrar: Sendable {
             for i in darkness.indices where darkness[i] > darkness[bi] { bi = i }
             let sorted = darkness.sorted()
             let background = sorted[sorted.count / 2]
-            guard darkness[bi] - background > 45, bi > 0, bi < darkness.count - 1 else { return }
+            guard darkness[bi] - background > 12, bi > 0, bi < darkness.count - 1 else { return }
             // sub-pixel peak
             let l = darkness[bi - 1], c = darkness[bi], rr = darkness[bi + 1]
             let den = l - 2 * c + rr
             let off = Double(bi - r) + (abs(den) > 1e-9 ? 0.5 * (l - rr) / den : 0)
-            samples.append(Sample(tx: tx, ty: ty, nx: nx, ny: ny, qx: p.x + off * nx, qy: p.y + off * ny, horizontal: horizontal))
+            samples.append(Sample(tx: tx, ty: ty, nx: nx, ny: ny, qx: p.x + off * nx, qy: p.y + off * ny, horizontal: horizontal,
+                                  contrast: darkness[bi] - background))
         }
         for l in template.lines.horizontal {
             let (y, x0, x1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
@@ -272,6 +351,14 @@ public struct Registrar: Sendable {
             var y = y0 + 6
             while y <= y1 - 6 { measure(x, y, horizontal: false); y += sampleStep }
         }
+        }
+        // A line counts when it stands out from the paper by a good part of what the clearest
+        // lines do (45 grey levels on a scan; less on a soft photo of a screen), never less than 12.
+        if !samples.isEmpty {
+            let contrasts = samples.map(\.contrast).sorted()
+            let strong = contrasts[min(contrasts.count - 1, Int(Double(contrasts.count) * 0.9))]
+            let threshold = min(45, max(12, 0.2 * strong))
+            samples.removeAll { $0.contrast <= threshold }
         }
         guard samples.count >= 12, total > 0 else { return nil }
         // Normalised coordinates for a well-conditioned system.

@@ -15,6 +15,9 @@ public struct Template: Sendable, Codable {
     public var height: Double
     /// Registration marks (black squares) as `[x, y, w, h]`.
     public var marks: [[Double]]
+    /// Fraction of a mark's box that is ink: 1 for solid squares (the default), 0.5 for the
+    /// stepped marks of 2024 (two squares touching at a corner).
+    public var markFill: Double?
     /// Ruled lines used to register a photo onto the reference.
     public var lines: RuledLines
     public var fields: [Field]

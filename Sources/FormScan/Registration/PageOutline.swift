@@ -1,0 +1,182 @@
+import DigitReader
+import Foundation
+
+/// The sheet of paper in a photo: the largest bright region of a small copy, reduced to the
+/// four corners of the largest quadrilateral inside its convex hull. Gives registration a start
+/// that already holds the perspective and any rotation, where the ruled-line search (which
+/// assumes a nearly straight page) finds nothing.
+struct PageOutline {
+    /// Corners in image pixels, clockwise in image coordinates (y down), in no particular
+    /// starting order.
+    var corners: [(x: Double, y: Double)]
+    /// Fraction of the image the quadrilateral covers.
+    var areaFraction: Double
+
+    /// Long side of the working copy.
+    static let side = 360
+
+    init?(_ image: GrayImage) {
+        let k = Double(Self.side) / Double(max(image.width, image.height))
+        guard k < 1 else { return nil }
+        let w = max(8, Int(Double(image.width) * k)), h = max(8, Int(Double(image.height) * k))
+        let small = image.resized(width: w, height: h)
+        let threshold = Self.otsu(small.pixels)
+        // A sheet that fills the whole frame (a scan) has no outline to find.
+        var bright = small.pixels.map { $0 > threshold }
+        // Close small dark gaps (ruled lines, text) so the sheet is one region: a dark pixel with
+        // bright pixels 2 px away on both sides in either direction becomes bright.
+        var closed = bright
+        for y in 0..<h { for x in 0..<w where !bright[y * w + x] {
+            let l = x >= 2 && bright[y * w + x - 2], r = x + 2 < w && bright[y * w + x + 2]
+            let u = y >= 2 && bright[(y - 2) * w + x], d = y + 2 < h && bright[(y + 2) * w + x]
+            if (l && r) || (u && d) { closed[y * w + x] = true }
+        } }
+        bright = closed
+        guard let region = Self.largestRegion(bright, width: w, height: h) else { return nil }
+        let fraction = Double(region.count) / Double(w * h)
+        guard fraction > 0.08, fraction < 0.97 else { return nil }
+        // Boundary points of the region, hull, best quadrilateral.
+        var inRegion = [Bool](repeating: false, count: w * h)
+        for i in region { inRegion[i] = true }
+        var boundary: [(Double, Double)] = []
+        for i in region {
+            let x = i % w, y = i / w
+            if x == 0 || y == 0 || x == w - 1 || y == h - 1 || !inRegion[i - 1] || !inRegion[i + 1] || !inRegion[i - w] || !inRegion[i + w] {
+                boundary.append((Double(x) + 0.5, Double(y) + 0.5))
+            }
+        }
+        // A sheet lying inside the photo: its edge barely touches the frame. A scan (or a photo
+        // cropped to the page) is left to the ruled-line search.
+        let onFrame = boundary.filter { $0.0 < 1 || $0.1 < 1 || $0.0 > Double(w) - 1 || $0.1 > Double(h) - 1 }.count
+        guard Double(onFrame) < 0.05 * Double(boundary.count) else { return nil }
+        let hull = Self.convexHull(boundary)
+        guard hull.count >= 4, let quad = Self.largestQuad(hull) else { return nil }
+        corners = quad.map { (x: $0.0 / k, y: $0.1 / k) }
+        var area = 0.0
+        for i in 0..<4 {
+            let (a, b) = (quad[i], quad[(i + 1) % 4])
+            area += a.0 * b.1 - b.0 * a.1
+        }
+        areaFraction = abs(area) / 2 / Double(w * h)
+        guard areaFraction > 0.08 else { return nil }
+    }
+
+    /// The homography taking the template's page rectangle onto this outline, with the template's
+    /// top-left corner at the outline corner nearest the image's top-left direction after the
+    /// page is turned `turns` quarter turns clockwise from upright (0: upright).
+    func transform(width: Double, height: Double, turns: Int = 0) -> Homography? {
+        let cx = corners.map(\.x).reduce(0, +) / 4, cy = corners.map(\.y).reduce(0, +) / 4
+        // Order corners clockwise starting at the one whose direction from the centre is
+        // closest to up-left, then rotate the assignment by the turn.
+        let ordered = corners.sorted { atan2($0.y - cy, $0.x - cx) < atan2($1.y - cy, $1.x - cx) }
+        let target = atan2(-1.0, -1.0)
+        func gap(_ a: Double) -> Double { let d = abs(a - target).truncatingRemainder(dividingBy: 2 * .pi); return min(d, 2 * .pi - d) }
+        let start = ordered.indices.min { gap(atan2(ordered[$0].y - cy, ordered[$0].x - cx)) < gap(atan2(ordered[$1].y - cy, ordered[$1].x - cx)) }!
+        let src = [(0.0, 0.0), (width, 0.0), (width, height), (0.0, height)]
+        let dst = (0..<4).map { ordered[(start + $0 + turns) % 4] }
+        return Self.homography(from: src, to: dst.map { ($0.x, $0.y) })
+    }
+
+    // MARK: helpers
+
+    static func homography(from src: [(Double, Double)], to dst: [(Double, Double)]) -> Homography? {
+        var a: [[Double]] = [], b: [Double] = []
+        for ((x, y), (u, v)) in zip(src, dst) {
+            a.append([x, y, 1, 0, 0, 0, -u * x, -u * y]); b.append(u)
+            a.append([0, 0, 0, x, y, 1, -v * x, -v * y]); b.append(v)
+        }
+        guard let p = LinearSolver.solve(a, b) else { return nil }
+        return Homography(p + [1])
+    }
+
+    static func otsu(_ pixels: [UInt8]) -> UInt8 {
+        var hist = [Double](repeating: 0, count: 256)
+        for p in pixels { hist[Int(p)] += 1 }
+        let total = Double(pixels.count)
+        let sumAll = (0..<256).reduce(0.0) { $0 + Double($1) * hist[$1] }
+        var sumB = 0.0, wB = 0.0, best = 0.0, threshold = 128
+        for t in 0..<256 {
+            wB += hist[t]
+            if wB == 0 { continue }
+            let wF = total - wB
+            if wF == 0 { break }
+            sumB += Double(t) * hist[t]
+            let mB = sumB / wB, mF = (sumAll - sumB) / wF
+            let between = wB * wF * (mB - mF) * (mB - mF)
+            if between > best { best = between; threshold = t }
+        }
+        return UInt8(threshold)
+    }
+
+    /// Indices of the largest 4-connected region of true pixels.
+    static func largestRegion(_ mask: [Bool], width w: Int, height h: Int) -> [Int]? {
+        var seen = [Bool](repeating: false, count: mask.count)
+        var best: [Int] = []
+        var stack: [Int] = []
+        for start in mask.indices where mask[start] && !seen[start] {
+            var region: [Int] = []
+            stack.append(start); seen[start] = true
+            while let i = stack.popLast() {
+                region.append(i)
+                let x = i % w, y = i / w
+                if x > 0, mask[i - 1], !seen[i - 1] { seen[i - 1] = true; stack.append(i - 1) }
+                if x < w - 1, mask[i + 1], !seen[i + 1] { seen[i + 1] = true; stack.append(i + 1) }
+                if y > 0, mask[i - w], !seen[i - w] { seen[i - w] = true; stack.append(i - w) }
+                if y < h - 1, mask[i + w], !seen[i + w] { seen[i + w] = true; stack.append(i + w) }
+            }
+            if region.count > best.count { best = region }
+        }
+        return best.isEmpty ? nil : best
+    }
+
+    /// Andrew's monotone chain; counter-clockwise in a y-up frame.
+    static func convexHull(_ points: [(Double, Double)]) -> [(Double, Double)] {
+        let p = points.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        guard p.count > 2 else { return p }
+        func cross(_ o: (Double, Double), _ a: (Double, Double), _ b: (Double, Double)) -> Double {
+            (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+        }
+        var lower: [(Double, Double)] = [], upper: [(Double, Double)] = []
+        for q in p {
+            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], q) <= 0 { lower.removeLast() }
+            lower.append(q)
+        }
+        for q in p.reversed() {
+            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], q) <= 0 { upper.removeLast() }
+            upper.append(q)
+        }
+        return Array(lower.dropLast() + upper.dropLast())
+    }
+
+    /// The four hull vertices spanning the largest area (exhaustive over a thinned hull).
+    static func largestQuad(_ hull: [(Double, Double)]) -> [(Double, Double)]? {
+        var pts = hull
+        // Thin to at most 48 vertices, keeping the ones with the sharpest turns.
+        while pts.count > 48 {
+            var flattest = 0, flatness = Double.infinity
+            for i in pts.indices {
+                let a = pts[(i + pts.count - 1) % pts.count], b = pts[i], c = pts[(i + 1) % pts.count]
+                let area = abs((b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0))
+                if area < flatness { flatness = area; flattest = i }
+            }
+            pts.remove(at: flattest)
+        }
+        let n = pts.count
+        guard n >= 4 else { return nil }
+        func tri(_ a: Int, _ b: Int, _ c: Int) -> Double {
+            abs((pts[b].0 - pts[a].0) * (pts[c].1 - pts[a].1) - (pts[b].1 - pts[a].1) * (pts[c].0 - pts[a].0)) / 2
+        }
+        var best = -1.0, pick = [0, 1, 2, 3]
+        for i in 0..<n {
+            for k in stride(from: i + 2, to: n, by: 1) where k - i < n - 1 {
+                var bj = -1.0, jj = i + 1
+                for j in (i + 1)..<k { let t = tri(i, j, k); if t > bj { bj = t; jj = j } }
+                var bl = -1.0, ll = (k + 1) % n
+                var l = k + 1
+                while l % n != i { let t = tri(i, k, l % n); if t > bl { bl = t; ll = l % n }; l += 1 }
+                if bj + bl > best { best = bj + bl; pick = [i, jj, k, ll] }
+            }
+        }
+        return pick.map { pts[$0] }
+    }
+}
