@@ -138,6 +138,7 @@ def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules
         "referenceImage": name.replace("PPWP-2024-", tid.rsplit("-", 1)[0] + "-").replace("-plano", ""),
         "referenceSource": "KawalPemilu (kawalc1, MIT licence): blank reference page " + name,
         "width": w, "height": h, "marks": marks(img), "markFill": 0.5,
+        **({"bubbleRadius": 7.0} if with_bubbles else {}),
         "lines": {"horizontal": [[float(a), float(b), float(c)] for a, b, c in long_h],
                   "vertical": [[float(a), float(b), float(c)] for a, b, c in long_v]},
         "fields": fields, "rules": rules, "stationRules": station_rules,

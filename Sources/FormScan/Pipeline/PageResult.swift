@@ -49,6 +49,8 @@ public struct FieldResult: Sendable, Codable {
     /// For `corrected`: the value the first readings gave.
     public var firstReading: Int?
     public var boxes: [BoxResult]
+    /// The number filled in the bubbles under the boxes (2024 page 2), read as marks.
+    public var bubbles: BubbleReading? = nil
 }
 
 /// A rule's outcome on the values read.

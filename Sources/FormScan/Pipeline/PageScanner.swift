@@ -43,9 +43,17 @@ public final class PageScanner {
         var best: (LoadedTemplate, Registration, GrayImage)?
         // Rank the templates by a cheap coarse fit, then fine-fit them in that order.
         let cache = Registrar.CoarseCache()
-        let ordered: [(LoadedTemplate, Registrar.Coarse?)] = candidates.count < 2 ? candidates.map { ($0, nil) }
-            : candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image, cache: cache)) }
+        // A photo of a sheet on a background: rank by a first fit from the sheet's outline.
+        let ordered: [(LoadedTemplate, Registrar.Coarse?)]
+        if candidates.count < 2 {
+            ordered = candidates.map { ($0, nil) }
+        } else if cache.hasOutline(image) {
+            ordered = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
+                .sorted { $0.1 > $1.1 }.map { ($0.0, nil) }
+        } else {
+            ordered = candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image, cache: cache)) }
                 .sorted { ($0.1?.score ?? 0) > ($1.1?.score ?? 0) }
+        }
         for (t, coarse) in ordered {
             let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: coarse, cache: cache)
             if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
@@ -90,7 +98,15 @@ public final class PageScanner {
             }
         }
         timings.reading = lap()
-        let (fields, rules) = Reconciler(template: template).check(boxes: boxes)
+        var (fields, rules) = Reconciler(template: template).check(boxes: boxes)
+        // 2024 page 2: the bubbles, a third reading of every digit.
+        for f in template.template.fields where f.bubbles != nil {
+            guard var result = fields[f.id],
+                  let reading = BubbleReader.read(page, field: f, radius: template.template.bubbleRadius ?? 7,
+                                                  transform: registration.transform) else { continue }
+            BubbleReader.apply(reading, to: &result)
+            fields[f.id] = result
+        }
         timings.checks = lap()
         let status = fields.values.map(\.status).max() ?? .missing
         let result = PageResult(file: path, template: template.id, templateTitle: template.template.title,

@@ -55,14 +55,27 @@ public struct Registrar: Sendable {
             // the page upright is read off the fit.
             var bestHere: Registration?
             for k in likelyTurns(image) {
-                guard let start = cache.outlineFit(image, corner: k, template: template) else { continue }
-                var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
-                if !isPlausible(r.transform, in: image) { r.coverage = 0 }
-                // Wide search radii can bend a fit onto a neighbouring box column where part of
-                // the page is faint: from an outline, only a fit that finds most lines counts.
-                if r.isUsable && r.coverage < Self.minimumOutlineCoverage { continue }
-                if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
-                if r.isUsable { break }
+                var usable: [Registration] = []
+                for start in cache.outlineFits(image, corner: k, template: template, registrar: self) {
+                    var r = refineFit(image, coarse: start, radii: start.wide ? [24, 16, 8, 5, 4] : [16, 8, 5, 4])
+                    if !isPlausible(r.transform, in: image) { r.coverage = 0 }
+                    if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
+                    if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
+                    if r.isUsable { usable.append(r) }
+                }
+                guard let first = usable.max(by: { rank($0) < rank($1) }) else { continue }
+                // A form's box columns repeat: two different fits that both explain the lines
+                // (one a column off) cannot be told apart here, and a misplaced box reads a
+                // neighbour's digit. Keep the clearly better one or none.
+                let rivals = usable.filter { Self.boxDistance($0.transform, first.transform, template: template) > 8 }
+                if let rival = rivals.max(by: { rank($0) < rank($1) }), rival.coverage > first.coverage - 0.1 {
+                    var refused = first
+                    refused.coverage = min(first.coverage, RegistrationLimits.minimumCoverage - 0.01)
+                    bestHere = refused
+                    break
+                }
+                bestHere = first
+                break
             }
             if var r = bestHere {
                 let q = Self.uprightTurn(r.transform, template: template)
@@ -92,8 +105,19 @@ public struct Registrar: Sendable {
         return (fallback, image)
     }
 
+    /// Largest distance (template pixels) between where two fits put the template's boxes.
+    static func boxDistance(_ a: Homography, _ b: Homography, template: Template) -> Double {
+        let inv = b.inverse
+        var worst = 0.0
+        for f in template.fields { for box in f.boxes {
+            let p = inv.apply(a.apply(box[0] + box[2] / 2, box[1] + box[3] / 2).x, a.apply(box[0] + box[2] / 2, box[1] + box[3] / 2).y)
+            worst = max(worst, ((p.x - box[0] - box[2] / 2) * (p.x - box[0] - box[2] / 2) + (p.y - box[1] - box[3] / 2) * (p.y - box[1] - box[3] / 2)).squareRoot())
+        } }
+        return worst
+    }
+
     /// Fits started from the sheet's outline must find this much of the ruled lines.
-    static let minimumOutlineCoverage = 0.7
+    static let minimumOutlineCoverage = 0.6
 
     /// Clockwise quarter turns that bring a page fitted by `h` (template -> image) upright:
     /// the template's rightward direction at the page centre points right after the turn.
@@ -115,6 +139,16 @@ public struct Registrar: Sendable {
         case 3: return Homography([0, 1, 0, -1, 0, w - 1, 0, 0, 1])
         default: return .identity
         }
+    }
+
+    /// On a photo with the sheet's outline in it: the share of ruled lines one wide search
+    /// finds from the outline at the likeliest turn, a cheap way to rank templates (nil: no
+    /// outline in the image).
+    func outlineScore(_ image: GrayImage, cache: CoarseCache) -> Double? {
+        guard cache.hasOutline(image) else { return nil }
+        guard let start = cache.outlineFits(image, corner: likelyTurns(image)[0], template: template, registrar: self).first,
+              let fit = refine(image, start.transform, radius: 24 * max(1, start.scale), final: false) else { return 0 }
+        return fit.2
     }
 
     /// The coarse fit at the most likely turn: a cheap way to rank templates for a page.
@@ -157,7 +191,11 @@ public struct Registrar: Sendable {
 
     // MARK: coarse search
 
-    struct Coarse { var transform: Homography; var score: Double; var skew: Double; var scale: Double }
+    struct Coarse {
+        var transform: Homography; var score: Double; var skew: Double; var scale: Double
+        /// A start good to a few percent only (from corner marks): search wider first.
+        var wide = false
+    }
 
     /// What the coarse search needs of an image, whatever the template: a small copy's ruled
     /// line pixels, the page skew, and line profiles in the deskewed frame. Computed once per
@@ -185,12 +223,38 @@ public struct Registrar: Sendable {
         /// A start from the sheet's outline in the image as loaded, the template's top-left
         /// corner on the outline corner `corner` steps clockwise from the image's top-left, and
         /// tightened on the corner marks where they are found.
-        func outlineFit(_ image: GrayImage, corner: Int, template: Template) -> Coarse? {
+        /// Starts from the outline (the template's top-left corner on the outline corner
+        /// `corner` steps clockwise from the image's top-left): tightened on the corner marks
+        /// where they are found, and the ruled-line search run on the page set straight by the
+        /// outline (the sheet's edge is not the reference image's edge: margins differ, scans
+        /// are cut).
+        func outlineFits(_ image: GrayImage, corner: Int, template: Template, registrar: Registrar) -> [Coarse] {
             guard hasOutline(image), let found = outline ?? nil,
-                  var t = found.transform(width: template.width, height: template.height, turns: corner) else { return nil }
-            if let marked = MarkFinder.refine(image, template: template, rough: t) { t = marked }
-            return Coarse(transform: t, score: found.areaFraction, skew: 0,
-                          scale: t.scale(near: template.width / 2, template.height / 2))
+                  let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
+            var starts: [Coarse] = []
+            if let marked = MarkFinder.refine(image, template: template, rough: t) {
+                starts.append(Coarse(transform: marked, score: found.areaFraction, skew: 0,
+                                     scale: marked.scale(near: template.width / 2, template.height / 2), wide: true))
+            }
+            // The page straightened by the outline, at the coarse search's size.
+            let c = Double(registrar.coarseSide) / max(template.width, template.height)
+            let (rw, rh) = (Int(template.width * c), Int(template.height * c))
+            var straight = GrayImage(width: rw, height: rh)
+            image.withSampler { s in
+                for y in 0..<rh { for x in 0..<rw {
+                    let p = t.apply((Double(x) + 0.5) / c, (Double(y) + 0.5) / c)
+                    straight.pixels[y * rw + x] = UInt8(max(0, min(255, s.sample(x: p.x, y: p.y).rounded())))
+                } }
+            }
+            if let view = CoarseView(straight, side: registrar.coarseSide) {
+                let toImage = t.composed(after: Homography([1 / c, 0, 0, 0, 1 / c, 0, 0, 0, 1]))
+                for fit in registrar.coarseFits(view, count: 2) {
+                    let h = toImage.composed(after: fit.transform)
+                    starts.append(Coarse(transform: h, score: fit.score, skew: fit.skew,
+                                         scale: h.scale(near: template.width / 2, template.height / 2)))
+                }
+            }
+            return starts
         }
     }
 

@@ -18,6 +18,8 @@ public struct Template: Sendable, Codable {
     /// Fraction of a mark's box that is ink: 1 for solid squares (the default), 0.5 for the
     /// stepped marks of 2024 (two squares touching at a corner).
     public var markFill: Double?
+    /// Radius of the printed bubbles (template pixels), where fields have them.
+    public var bubbleRadius: Double?
     /// Ruled lines used to register a photo onto the reference.
     public var lines: RuledLines
     public var fields: [Field]
@@ -39,6 +41,8 @@ public struct Template: Sendable, Codable {
         public var label: String
         /// The 3 digit boxes, hundreds first, each `[x, y, w, h]` from box line to box line.
         public var boxes: [[Double]]
+        /// 2024 page 2: under each box, the centres `[x, y]` of its ten bubbles, 0 to 9.
+        public var bubbles: [[[Double]]]?
     }
 
     public struct RuleSpec: Sendable, Codable {

@@ -1,0 +1,110 @@
+import DigitReader
+import Foundation
+import Testing
+@testable import FormScan
+
+/// Phone photos: the 2024 C.Hasil pages shown on a monitor (perspective, moiré, clutter), and a
+/// 2019 scan laid on a background in perspective and turned.
+@Suite("Photos: outline and corner-mark registration, 2024 pages, bubbles")
+struct PhotoTests {
+    static func kawal(_ name: String) -> String { Fixtures.samples.appendingPathComponent("kawalc1/\(name)").path }
+
+    @Test func the2024Page2PhotoIsIdentifiedAndReadWithItsBubbles() throws {
+        let r = try Fixtures.scanner().scan(path: Self.kawal("pilpres-2024-hal2.jpg"))
+        #expect(r.template == "c-hasil-ppwp-2024-hal2")
+        #expect(r.registration.coverage >= 0.7)
+        #expect(r.registration.residual < 1.5)
+        #expect(r.fields["suara_paslon_01"]?.value == 123)
+        #expect(r.fields["suara_paslon_02"]?.value == 274)
+        #expect(r.fields["suara_paslon_03"]?.value == 32)
+        // The bubbles are a third, independent reading: they agree, which confirms numbers no
+        // rule of the page covers.
+        #expect(r.fields["suara_paslon_01"]?.bubbles?.text == "123")
+        #expect(r.fields["suara_paslon_02"]?.bubbles?.text == "274")
+        #expect(r.fields["suara_paslon_03"]?.bubbles?.text == "_32")
+        for id in ["suara_paslon_01", "suara_paslon_02", "suara_paslon_03"] {
+            #expect(r.fields[id]?.status == .verified, "\(id): \(r.fields[id]?.reasons ?? [])")
+        }
+    }
+
+    @Test func bubblesThatDisagreeWithTheBoxesSendTheFieldToAPerson() {
+        var f = FieldResult(id: "suara_paslon_01", label: "", value: 123, status: .review,
+                            reasons: ["no rule of the form covers this number"], firstReading: nil, boxes: [])
+        BubbleReader.apply(BubbleReading(columns: [.digit(1), .digit(2), .digit(8)], darkness: []), to: &f)
+        #expect(f.status == .review)
+        #expect(f.reasons.contains("the bubbles say 128, the boxes 123"))
+        var g = FieldResult(id: "x", label: "", value: 23, status: .verified, reasons: [], firstReading: nil, boxes: [])
+        BubbleReader.apply(BubbleReading(columns: [.empty, .several([2, 3]), .digit(3)], darkness: []), to: &g)
+        #expect(g.status == .review)
+        var h = FieldResult(id: "x", label: "", value: 5, status: .review,
+                            reasons: ["no rule of the form covers this number"], firstReading: nil, boxes: [])
+        BubbleReader.apply(BubbleReading(columns: [.empty, .empty, .empty], darkness: []), to: &h)
+        #expect(h.status == .review, "no bubbles filled is no evidence")
+    }
+
+    @Test func aStationWhoseWrittenSumsFailIsFlaggedNotFixed() throws {
+        // 123 + 274 + 32 = 429, but page 3 says 427: the form is wrong as written.
+        var pages = try [Self.kawal("pilpres-2024-hal2.jpg"), Self.kawal("pilpres-2024-hal3.jpg")].map { try Fixtures.scanner().scan(path: $0) }
+        #expect(pages[1].template == "c-hasil-ppwp-2024-hal3")
+        #expect(pages[1].fields["suara_sah"]?.value == 427)
+        #expect(pages[1].fields["suara_tidak_sah"]?.value == 3)
+        #expect(pages[1].fields["suara_total"]?.value == 430)
+        StationChecker.apply(to: &pages, store: Fixtures.store)
+        let failed = pages.flatMap(\.rules).filter { $0.station == true && $0.outcome == .fail }
+        #expect(failed.map(\.numbers).contains("427 = 123 + 274 + 32"))
+        for id in ["suara_paslon_01", "suara_paslon_02", "suara_paslon_03"] {
+            #expect(pages[0].fields[id]?.status == .review)
+        }
+        #expect(pages[1].fields["suara_sah"]?.status == .review)
+        // Nothing was changed to make the sums hold.
+        #expect(pages[0].fields.values.allSatisfy { $0.firstReading == nil })
+        #expect(pages[1].fields["suara_sah"]?.value == 427)
+    }
+
+    @Test func aPhotoTurnedAQuarterIsSetUpright() throws {
+        let image = try ImageLoader().load(Self.kawal("pilpres-2024-hal3.jpg")).image.rotated(quarterTurns: 1)
+        let path = Fixtures.scratch("photos").appendingPathComponent("hal3-turned.png").path
+        try ImageWriter.write(image, to: path)
+        let r = try Fixtures.scanner().scan(path: path)
+        #expect(r.template == "c-hasil-ppwp-2024-hal3")
+        #expect(r.registration.quarterTurns == 3)
+        #expect(r.fields["suara_total"]?.value == 430)
+    }
+
+    @Test func aScanLaidOnATableInPerspectiveRegisters() throws {
+        // The kubu-02 Lembar 2 scan warped as if photographed at an angle, turned about 20°, on a
+        // dark textured background.
+        let page = try ImageLoader().load(Fixtures.kpu("kubu-02-lembar2.jpg")).image
+        let (w, h) = (2400, 2000)
+        let corners = [(700.0, 150.0), (1900.0, 420.0), (1700.0, 1900.0), (260.0, 1650.0)]
+        let src = [(0.0, 0.0), (Double(page.width), 0.0), (Double(page.width), Double(page.height)), (0.0, Double(page.height))]
+        let toPhoto = try #require(PageOutline.homography(from: src, to: corners))
+        let back = toPhoto.inverse
+        var photo = GrayImage(width: w, height: h, fill: 0)
+        page.withSampler { s in
+            for y in 0..<h { for x in 0..<w {
+                let p = back.apply(Double(x), Double(y))
+                let texture = UInt8(40 + (x / 7 + y / 11) % 3 * 15)
+                let inside = p.x >= 0 && p.y >= 0 && p.x < Double(page.width) && p.y < Double(page.height)
+                photo.pixels[y * w + x] = inside ? UInt8(max(0, min(255, s.sample(x: p.x, y: p.y) * 0.9))) : texture
+            } }
+        }
+        let path = Fixtures.scratch("photos").appendingPathComponent("kubu-02-lembar2-photo.png").path
+        try ImageWriter.write(photo, to: path)
+        let r = try Fixtures.scanner().scan(path: path)
+        #expect(r.template == "c1-ppwp-2019-lembar2")
+        let truth = try Fixtures.truth("kubu-02-lembar2.jpg")
+        for (id, value) in truth.fields {
+            let f = try #require(r.fields[id])
+            #expect(f.value == value || f.status == .review, "\(id): \(f.value.map(String.init) ?? "nil") \(f.status)")
+        }
+        #expect(r.fields.values.filter { $0.status == .verified }.count >= 3)
+    }
+
+    @Test func aPageWithNoTemplateIsRefusedByName() throws {
+        // Page 1 of 2024 has no template yet: a sharp photo of it is an unknown page, not a
+        // blurred one.
+        let path = Self.kawal("pilpres-2024-hal1.jpg")
+        #expect(throws: FormScanError.noFormFound(path)) { try Fixtures.scanner().scan(path: path) }
+    }
+}
