@@ -72,6 +72,13 @@ public final class PageScanner {
             (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
         }
         guard registration.isUsable else {
+            // Part of a known page's lines found on a photo: the page is probably this one,
+            // photographed too blurred, tilted or covered to be read safely. Say what to fix.
+            if registration.coverage >= Self.partialCoverage && cache.hasOutline(image) {
+                let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
+                let seen = "only \(Int((registration.coverage * 100).rounded()))% of the ruled lines of \(template.id) could be matched"
+                throw .poorImage(path, problems: quality.problems + [seen + " (take it flat, sharp and with the whole page in it)"])
+            }
             let hint = QualityGate.hint(for: image)
             if candidates.count == 1 && hint == nil {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
@@ -129,6 +136,12 @@ public final class PageScanner {
         }
         return crops
     }
+
+    /// On a photo (a sheet on a background), a fit this good but not usable is a known page
+    /// photographed poorly: another page's lines cover at most about a fifth of a template
+    /// there (measured on the 2024 photos). Scans of similar pages share more lines, so scans
+    /// keep the "not a known page" answer.
+    static let partialCoverage = 0.35
 
     /// The cleaned crops of a registered page (for inspection and training data export).
     public func crops(path: String, templateID: String) throws(FormScanError) -> [(field: String, position: Int, crop: BoxCrop)] {

@@ -44,13 +44,21 @@ enum MarkFinder {
             let x1 = min(image.width, Int(p.x + radius)), y1 = min(image.height, Int(p.y + radius))
             guard x1 - x0 > 4, y1 - y0 > 4 else { continue }
             let window = image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-            let threshold = min(PageOutline.otsu(window.pixels), 150)
             let expectedArea = mw * mh * local * local * fill
             var best: (distance: Double, x: Double, y: Double)?
-            // A stepped mark whose two squares meet only at a blurred corner comes apart at the
-            // threshold: join pieces lying within a sixth of a mark of each other.
-            var pieces = blobs(window, darkerThan: threshold).filter { $0.count >= 4 }
-            if fill < 1 { pieces = merged(pieces, gap: max(2, Int(max(mw, mh) * local / 6)), limit: Int(1.7 * max(mw, mh) * local)) }
+            // Between ink and paper: Otsu's split (capped), and a darker cut for a mark close to
+            // a dark background across a shaded margin, where the split joins the two.
+            let sorted = window.pixels.sorted()
+            let (ink, paper) = (Double(sorted[sorted.count / 50]), Double(sorted[sorted.count * 9 / 10]))
+            let thresholds = [min(PageOutline.otsu(window.pixels), 150), UInt8(max(1, min(254, ink + 0.4 * (paper - ink))))]
+            var pieces: [Blob] = []
+            for threshold in Set(thresholds) {
+                // A stepped mark whose two squares meet only at a blurred corner comes apart at
+                // the threshold: join pieces lying within a sixth of a mark of each other.
+                var found = blobs(window, darkerThan: threshold).filter { $0.count >= 4 }
+                if fill < 1 { found = merged(found, gap: max(2, Int(max(mw, mh) * local / 6)), limit: Int(1.7 * max(mw, mh) * local)) }
+                pieces += found
+            }
             for blob in pieces {
                 let bw = Double(blob.maxX - blob.minX + 1), bh = Double(blob.maxY - blob.minY + 1)
                 let area = Double(blob.count)

@@ -20,8 +20,25 @@ struct PageOutline {
         guard k < 1 else { return nil }
         let w = max(8, Int(Double(image.width) * k)), h = max(8, Int(Double(image.height) * k))
         let small = image.resized(width: w, height: h)
-        let threshold = Self.otsu(small.pixels)
-        // A sheet that fills the whole frame (a scan) has no outline to find.
+        // The paper is the brightest large thing; a bright background (stripes of a wooden
+        // table, a lit cloth) can join it at the threshold that splits dark from light, so
+        // higher thresholds are tried too. The region that best fills its quadrilateral wins.
+        let otsu = Double(Self.otsu(small.pixels))
+        let bright = Double(small.pixels.sorted()[small.pixels.count * 97 / 100])
+        var best: (corners: [(Double, Double)], area: Double, solidity: Double)?
+        for step in 0..<4 {
+            let t = UInt8(max(0, min(254, otsu + Double(step) * (bright - otsu) / 5)))
+            guard let c = Self.sheet(small, width: w, height: h, threshold: t) else { continue }
+            if best == nil || c.solidity > best!.solidity + 0.02 { best = c }
+        }
+        guard let best, best.solidity >= 0.85 else { return nil }
+        corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
+        areaFraction = best.area
+    }
+
+    /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
+    /// image it covers and how much of that quadrilateral the region fills (1: a clean sheet).
+    static func sheet(_ small: GrayImage, width w: Int, height h: Int, threshold: UInt8) -> (corners: [(Double, Double)], area: Double, solidity: Double)? {
         var bright = small.pixels.map { $0 > threshold }
         // Close small dark gaps (ruled lines, text) so the sheet is one region: a dark pixel with
         // bright pixels 2 px away on both sides in either direction becomes bright.
@@ -50,15 +67,31 @@ struct PageOutline {
         let onFrame = boundary.filter { $0.0 < 1 || $0.1 < 1 || $0.0 > Double(w) - 1 || $0.1 > Double(h) - 1 }.count
         guard Double(onFrame) < 0.05 * Double(boundary.count) else { return nil }
         let hull = Self.convexHull(boundary)
-        guard hull.count >= 4, let quad = Self.largestQuad(hull) else { return nil }
-        corners = quad.map { (x: $0.0 / k, y: $0.1 / k) }
+        guard hull.count >= 4, var quad = Self.largestQuad(hull) else { return nil }
+        // The sheet's sides are straight where its corners may not be (a corner under a bag,
+        // folded, or lost in a bright background): fit a line to the edge points along each side
+        // and take the corners where the lines meet.
+        for band in [10.0, 5.0, 3.0] { quad = Self.straightened(quad, edge: boundary, band: band) }
         var area = 0.0
         for i in 0..<4 {
             let (a, b) = (quad[i], quad[(i + 1) % 4])
             area += a.0 * b.1 - b.0 * a.1
         }
-        areaFraction = abs(area) / 2 / Double(w * h)
-        guard areaFraction > 0.08 else { return nil }
+        area = abs(area) / 2
+        guard area > 0.08 * Double(w * h) else { return nil }
+        // Region pixels inside the quadrilateral over its area.
+        let inside = region.filter { i in
+            let p = (Double(i % w) + 0.5, Double(i / w) + 0.5)
+            var sign = 0.0
+            for j in 0..<4 {
+                let (a, b) = (quad[j], quad[(j + 1) % 4])
+                let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0)
+                if cross != 0 { if sign == 0 { sign = cross } else if (cross > 0) != (sign > 0) { return false } }
+            }
+            return true
+        }.count
+        let solidity = min(Double(inside) / area, Double(inside) / Double(region.count) * 1.0) 
+        return (quad, area / Double(w * h), solidity)
     }
 
     /// The homography taking the template's page rectangle onto this outline, with the template's
@@ -78,6 +111,43 @@ struct PageOutline {
     }
 
     // MARK: helpers
+
+    /// Corners where lines fitted to each side's edge points meet (points within `band` px of the
+    /// side, away from its ends); a corner that would move more than a fifth of a side stays.
+    static func straightened(_ quad: [(Double, Double)], edge: [(Double, Double)], band: Double) -> [(Double, Double)] {
+        var lines: [(px: Double, py: Double, dx: Double, dy: Double)?] = []
+        for i in 0..<4 {
+            let a = quad[i], b = quad[(i + 1) % 4]
+            let (ux, uy) = (b.0 - a.0, b.1 - a.1)
+            let len = (ux * ux + uy * uy).squareRoot()
+            guard len > 8 else { lines.append(nil); continue }
+            let (tx, ty) = (ux / len, uy / len)
+            let near = edge.filter { p in
+                let t = ((p.0 - a.0) * tx + (p.1 - a.1) * ty) / len
+                let d = abs((p.0 - a.0) * ty - (p.1 - a.1) * tx)
+                return t > 0.12 && t < 0.88 && d < band
+            }
+            guard near.count >= 8 else { lines.append(nil); continue }
+            let mx = near.map(\.0).reduce(0, +) / Double(near.count), my = near.map(\.1).reduce(0, +) / Double(near.count)
+            var sxx = 0.0, sxy = 0.0, syy = 0.0
+            for p in near { sxx += (p.0 - mx) * (p.0 - mx); sxy += (p.0 - mx) * (p.1 - my); syy += (p.1 - my) * (p.1 - my) }
+            let angle = 0.5 * atan2(2 * sxy, sxx - syy)
+            lines.append((mx, my, cos(angle), sin(angle)))
+        }
+        var out = quad
+        for i in 0..<4 {
+            // Corner i joins side i-1 and side i.
+            guard let l1 = lines[(i + 3) % 4], let l2 = lines[i] else { continue }
+            let den = l1.dx * l2.dy - l1.dy * l2.dx
+            guard abs(den) > 1e-6 else { continue }
+            let t = ((l2.px - l1.px) * l2.dy - (l2.py - l1.py) * l2.dx) / den
+            let c = (l1.px + t * l1.dx, l1.py + t * l1.dy)
+            let side = min(hypot(quad[i].0 - quad[(i + 1) % 4].0, quad[i].1 - quad[(i + 1) % 4].1),
+                           hypot(quad[i].0 - quad[(i + 3) % 4].0, quad[i].1 - quad[(i + 3) % 4].1))
+            if hypot(c.0 - quad[i].0, c.1 - quad[i].1) < side / 5 { out[i] = c }
+        }
+        return out
+    }
 
     static func homography(from src: [(Double, Double)], to dst: [(Double, Double)]) -> Homography? {
         var a: [[Double]] = [], b: [Double] = []

@@ -57,7 +57,7 @@ public struct Registrar: Sendable {
             for k in likelyTurns(image) {
                 var usable: [Registration] = []
                 for start in cache.outlineFits(image, corner: k, template: template, registrar: self) {
-                    var r = refineFit(image, coarse: start, radii: start.wide ? [24, 16, 8, 5, 4] : [16, 8, 5, 4])
+                    var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
                     if !isPlausible(r.transform, in: image) { r.coverage = 0 }
                     if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
                     if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
@@ -250,6 +250,12 @@ public struct Registrar: Sendable {
                 let toImage = t.composed(after: Homography([1 / c, 0, 0, 0, 1 / c, 0, 0, 0, 1]))
                 for fit in registrar.coarseFits(view, count: 2) {
                     let h = toImage.composed(after: fit.transform)
+                    // The straightened fit puts the corner marks within a few pixels even where
+                    // the sheet's edge and the reference's edge differ: look for them again.
+                    if let marked = MarkFinder.refine(image, template: template, rough: h) {
+                        starts.append(Coarse(transform: marked, score: fit.score, skew: 0,
+                                             scale: marked.scale(near: template.width / 2, template.height / 2), wide: true))
+                    }
                     starts.append(Coarse(transform: h, score: fit.score, skew: fit.skew,
                                          scale: h.scale(near: template.width / 2, template.height / 2)))
                 }
