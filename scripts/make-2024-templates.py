@@ -47,6 +47,20 @@ def lines(ink, minlen, horizontal):
     return [[(g[0] + g[1]) / 2, g[2], g[3] - 1] for g in groups]
 
 
+def clustered(found, gap=4):
+    """Runs (row, start, end) grouped by rows within `gap` of each other and overlapping:
+    [mean row, start, end] per group."""
+    groups = []
+    for i, a, b in sorted(found):
+        for g in groups:
+            if i - g[1] <= gap and a < g[3] and b > g[2]:
+                g[1] = i; g[2] = min(g[2], a); g[3] = max(g[3], b); g[4].append(i)
+                break
+        else:
+            groups.append([i, i, a, b, [i]])
+    return [[round(sum(g[4]) / len(g[4]), 1), g[2], g[3] - 1] for g in groups if g[3] - g[2] >= 250]
+
+
 def keep(x, y, exclude):
     """A point outside every excluded rectangle (x0, y0, x1, y1) of the template."""
     return all(not (x0 <= x <= x1 and y0 <= y <= y1) for x0, y0, x1, y1 in exclude)
@@ -113,18 +127,28 @@ def write(tpl, ref_src):
           len(tpl["lines"]["vertical"]), "lines,", len(tpl["rules"]), "rules")
 
 
-def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules, with_bubbles):
+def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules, with_bubbles, source=None):
     ref = os.path.join(src_dir, name)
     img = load(ref)
     h, w = img.shape
     ink = img < 128
     hl = lines(ink, 30, True)
     vl = lines(ink, 30, False)
-    long_h = [l for l in hl if l[2] - l[1] >= 60 and keep((l[1] + l[2]) / 2, l[0], exclude)]
-    long_v = [l for l in vl if l[2] - l[1] >= 60 and keep(l[0], (l[1] + l[2]) / 2, exclude)]
+    if source:
+        # A reference set straight from a photo: its rules are soft and slightly bent, so take
+        # only long rules (250 px or more at a lighter cut), each as one line across the rows it
+        # spans.
+        long_h = clustered(runs(img < 170, 250))
+        long_v = clustered(runs((img < 170).T, 250))
+    else:
+        long_h = hl
+        long_v = vl
+    long_h = [l for l in long_h if l[2] - l[1] >= 60 and keep((l[1] + l[2]) / 2, l[0], exclude)]
+    long_v = [l for l in long_v if l[2] - l[1] >= 60 and keep(l[0], (l[1] + l[2]) / 2, exclude)]
     fields = []
     for fid, label, row_y, xs in numbers:
-        f = {"id": fid, "label": label, "boxes": boxes_near(hl, vl, row_y, xs)}
+        exact = [[x0, row_y[0], round(x1 - x0, 1), round(row_y[1] - row_y[0], 1)] for x0, x1 in xs]
+        f = {"id": fid, "label": label, "boxes": exact if source else boxes_near(hl, vl, row_y, xs)}
         if with_bubbles:
             f["bubbles"] = [bubbles(img, b) for b in f["boxes"]]
         fields.append(f)
@@ -135,8 +159,8 @@ def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules
             long_v += [[x, y, y + bh], [x + bw, y, y + bh]]
     tpl = {
         "id": tid, "title": title, "pageCode": code,
-        "referenceImage": name.replace("PPWP-2024-", tid.rsplit("-", 1)[0] + "-").replace("-plano", ""),
-        "referenceSource": "KawalPemilu (kawalc1, MIT licence): blank reference page " + name,
+        "referenceImage": tid + ".png",
+        "referenceSource": source or ("KawalPemilu (kawalc1, MIT licence): blank reference page " + name),
         "width": w, "height": h, "marks": marks(img), "markFill": 0.5,
         **({"bubbleRadius": 7.0} if with_bubbles else {}),
         "lines": {"horizontal": [[float(a), float(b), float(c)] for a, b, c in long_h],
@@ -146,8 +170,65 @@ def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules
     write(tpl, ref)
 
 
+def rectified_page1(photo, out):
+    """Page 1 has no blank reference: the phone photo of it (kawalc1 2024-ppwp-photos), set
+    straight on its four stepped corner marks (centres measured on the photo) into the frame of
+    page 2's reference, where page 2 has its marks, and levelled."""
+    photo_marks = [(192.5, 363.5), (2512.5, 282), (389, 3359), (2215.5, 3688)]
+    page_marks = [(62.5, 52), (1149.5, 52), (62.5, 1718), (1149.5, 1718)]
+    points = " ".join(f"{a},{b} {c},{d}" for (a, b), (c, d) in zip(photo_marks, page_marks))
+    subprocess.run(["convert", photo, "-colorspace", "gray", "-virtual-pixel", "white", "-distort", "Perspective", points,
+                    "-crop", "1192x1760+0+0", "+repage", "-level", "25%,80%", out], check=True)
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else "../shared/samples/kawalc1/2024-reference-and-templates"
+    photos = os.path.join(os.path.dirname(os.path.abspath(src)), "2024-ppwp-photos")
+    hal1 = "c-hasil-ppwp-2024-hal1"
+    # Page 1: voters, ballots, voters with disabilities (FORMS.md). Box columns L, P, J.
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    rectified_page1(os.path.join(photos, "pilpres-2024-hal1.jpg"), os.path.join(tmp, "PPWP-2024-hal1-photo.png"))
+    L = [(621.5, 660), (671, 710), (720.5, 759)]
+    P = [(782.5, 821), (832, 872), (881.5, 920.5)]
+    J = [(944.5, 983.5), (994.5, 1033.5), (1044.5, 1084)]
+    col = {"l": ("Laki-laki (L)", L), "p": ("Perempuan (P)", P), "j": ("Jumlah (L+P)", J)}
+    rows = [("pemilih_dpt", "I.A.1 Jumlah pemilih dalam Daftar Pemilih Tetap (DPT)", (714, 752.5)),
+            ("pengguna_dpt", "I.B.1 Jumlah pengguna hak pilih dalam DPT", (803, 840.5)),
+            ("pengguna_dptb", "I.B.2 Jumlah pengguna hak pilih dalam Daftar Pemilih Tambahan (DPTb)", (849, 888)),
+            ("pengguna_dpk", "I.B.3 Jumlah pengguna hak pilih dalam Daftar Pemilih Khusus (DPK)", (897, 935)),
+            ("pengguna_total", "I.B.4 Jumlah pengguna hak pilih (B.1 + B.2 + B.3)", (944, 983)),
+            ("disabilitas_pengguna", "III.1 Jumlah seluruh pemilih disabilitas yang menggunakan hak pilih", (1386, 1422))]
+    numbers1 = []
+    for rid, label, ys in rows:
+        for c, (clabel, xs) in col.items():
+            numbers1.append((f"{rid}_{c}", f"{label}, {clabel}", ys, xs))
+    for fid, label, ys in [("surat_suara_diterima", "II.1 Jumlah surat suara yang diterima, termasuk surat suara cadangan 2% dari DPT", (1096, 1134.5)),
+                           ("surat_suara_rusak", "II.2 Jumlah surat suara yang dikembalikan oleh pemilih karena rusak/keliru coblos", (1143.5, 1183)),
+                           ("surat_suara_tidak_digunakan", "II.3 Jumlah surat suara yang tidak digunakan/tidak terpakai, termasuk sisa surat suara cadangan", (1192.5, 1231)),
+                           ("surat_suara_digunakan", "II.4 Jumlah surat suara yang digunakan", (1241, 1278.5))]:
+        numbers1.append((fid, label, ys, J))
+    rules1 = [{"rule": f"{r}_j = {r}_l + {r}_p", "label": f"{lab.split(' ')[0]} J = L + P"} for r, lab, _ in rows]
+    rules1 += [{"rule": f"pengguna_total_{c} = pengguna_dpt_{c} + pengguna_dptb_{c} + pengguna_dpk_{c}",
+                "label": f"I.B.4 = B.1 + B.2 + B.3 ({c.upper()})"} for c in "lpj"]
+    rules1 += [{"rule": "surat_suara_diterima = surat_suara_rusak + surat_suara_tidak_digunakan + surat_suara_digunakan",
+                "label": "II.1 = II.2 + II.3 + II.4"},
+               {"rule": "surat_suara_digunakan = pengguna_total_j", "label": "II.4 = I.B.4 J"}]
+    rules1 += [{"rule": f"pengguna_dpt_{c} <= pemilih_dpt_{c}", "label": f"I.B.1 ≤ I.A.1 ({c.upper()})"} for c in "lpj"]
+    rules1 += [{"rule": f"disabilitas_pengguna_{c} <= pengguna_total_{c}", "label": f"III.1 ≤ I.B.4 ({c.upper()})"} for c in "lpj"]
+    rules1 += [{"rule": "surat_suara_diterima = pemilih_dpt_j + ceil(2% * pemilih_dpt_j)",
+                "label": "II.1 = I.A.1 J + 2% cadangan", "soft": True},
+               {"rule": "pemilih_dpt_j <= 300", "label": "DPT ≤ 300", "soft": True}]
+    page(tmp, "PPWP-2024-hal1-photo.png", hal1,
+         "Model C.Hasil-PPWP 2024, Halaman 1: data pemilih, penggunaan surat suara, pemilih disabilitas",
+         "C.HASIL-PPWP hal. 1",
+         exclude=[(990, 60, 1192, 215), (0, 0, 1192, 560), (0, 1700, 1192, 1760), (0, 0, 40, 1760), (1150, 0, 1192, 1760)],  # AprilTag; wording; photo edges
+         numbers=numbers1, rules=rules1,
+         station_rules=[{"rule": "[c-hasil-ppwp-2024-hal3].suara_total = pengguna_total_j",
+                         "label": "V.C (hal. 3) = I.B.4 J (hal. 1)"}],
+         with_bubbles=False,
+         source="A phone photo of a blank page 1 shown on a monitor (KawalPemilu kawalc1, MIT licence: "
+                "2024-ppwp-photos/pilpres-2024-hal1.jpg), set straight on its corner marks by scripts/make-2024-templates.py")
     hal2 = "c-hasil-ppwp-2024-hal2"
     hal3 = "c-hasil-ppwp-2024-hal3"
     # Page 2: three numbers (one per candidate pair), boxes at the right of each section.

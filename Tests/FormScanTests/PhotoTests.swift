@@ -101,10 +101,27 @@ struct PhotoTests {
         #expect(r.fields.values.filter { $0.status == .verified }.count >= 3)
     }
 
-    @Test func aPageWithNoTemplateIsRefusedByName() throws {
-        // Page 1 of 2024 has no template yet: a sharp photo of it is an unknown page, not a
-        // blurred one.
+    @Test func aBlurredPhotoIsRefusedNamingThePage() throws {
+        // The photo of page 1 is soft all over: identified, then refused with what to do.
         let path = Self.kawal("pilpres-2024-hal1.jpg")
-        #expect(throws: FormScanError.noFormFound(path)) { try Fixtures.scanner().scan(path: path) }
+        do {
+            _ = try Fixtures.scanner().scan(path: path)
+            Issue.record("a blurred photo was read")
+        } catch let FormScanError.poorImage(_, problems) {
+            #expect(problems.contains { $0.contains("blurred") })
+            #expect(problems.last?.contains("c-hasil-ppwp-2024-hal1") == true)
+        }
+    }
+
+    @Test func everyShippedTemplateLoadsWithItsRules() throws {
+        let ids = Fixtures.store.templates.map(\.id)
+        for id in ["c-hasil-ppwp-2024-hal1", "c-hasil-ppwp-2024-hal2", "c-hasil-ppwp-2024-hal3"] {
+            #expect(ids.contains(id))
+        }
+        let hal2 = try Fixtures.store.template("c-hasil-ppwp-2024-hal2").template
+        #expect(hal2.fields.allSatisfy { $0.bubbles?.count == 3 && $0.bubbles!.allSatisfy { $0.count == 10 } })
+        let hal1 = try Fixtures.store.template("c-hasil-ppwp-2024-hal1").template
+        #expect(hal1.fields.count == 22)
+        #expect(hal1.fields.allSatisfy { $0.boxes.count == 3 })
     }
 }

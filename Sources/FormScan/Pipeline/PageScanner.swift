@@ -88,7 +88,12 @@ public final class PageScanner {
         // A bad picture is refused with what to do, not read into a page of misreads.
         let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
         registration.quality = quality
-        if !quality.problems.isEmpty { throw .poorImage(path, problems: quality.problems) }
+        if !quality.problems.isEmpty {
+            // Say which page it is: the person retakes that page.
+            var problems = quality.problems
+            problems[problems.count - 1] += " (the page is \(template.id))"
+            throw .poorImage(path, problems: problems)
+        }
         // Boxes
         let crops = cropBoxes(page, template: template, registration: registration)
         timings.cleaning = lap()

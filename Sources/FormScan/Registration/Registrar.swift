@@ -44,6 +44,7 @@ public struct Registrar: Sendable {
             var r = refineFit(page, coarse: start, radii: fromOutline ? [24, 16, 8, 5, 4] : [16, 8, 5, 4])
             r.quarterTurns = q
             if !isPlausible(r.transform, in: page) { r.coverage = 0 }
+            if r.isUsable { r = settled(r, in: page) }
             if best == nil || rank(r) > rank(best!.0) { best = (r, page) }
             return r.isUsable
         }
@@ -60,6 +61,7 @@ public struct Registrar: Sendable {
                     var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
                     if !isPlausible(r.transform, in: image) { r.coverage = 0 }
                     if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
+                    if r.isUsable { r = settled(r, in: image) }
                     if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
                     if r.isUsable { usable.append(r) }
                 }
@@ -103,6 +105,53 @@ public struct Registrar: Sendable {
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
                                     coarseScore: 0, skewDegrees: 0, scale: 1)
         return (fallback, image)
+    }
+
+    /// A form's boxes repeat at a fixed pitch, so a fit one box off along a row or a column
+    /// still finds many lines, and every box then reads its neighbour's digit. Compares the
+    /// fit with the fits one pitch away in each direction: a clearly better neighbour replaces
+    /// it; one about as good makes the page ambiguous, and the fit is refused (coverage set
+    /// just under the minimum) rather than read.
+    func settled(_ fit: Registration, in image: GrayImage) -> Registration {
+        var current = fit
+        for _ in 0..<4 {
+            var better: Registration?
+            for (dx, dy) in [(pitch.x, 0.0), (-pitch.x, 0.0), (0.0, pitch.y), (0.0, -pitch.y)] where dx != 0 || dy != 0 {
+                let shifted = current.transform.composed(after: Homography([1, 0, dx, 0, 1, dy, 0, 0, 1]))
+                guard let n = refine(image, shifted, radius: 4 * max(1, current.scale), final: true),
+                      Self.boxDistance(n.0, current.transform, template: template) > 0.5 * min(pitch.x, pitch.y) else { continue }
+                if n.2 > current.coverage + 0.05 {
+                    if better == nil || n.2 > better!.coverage {
+                        var b = current
+                        (b.transform, b.residual, b.coverage) = (n.0, n.1 / max(current.scale, 1e-6), n.2)
+                        better = b
+                    }
+                } else if n.2 >= current.coverage - 0.03 {
+                    var refused = current
+                    refused.coverage = min(current.coverage, RegistrationLimits.minimumCoverage - 0.01)
+                    return refused
+                }
+            }
+            guard let better else { return current }
+            current = better
+        }
+        var refused = current
+        refused.coverage = min(current.coverage, RegistrationLimits.minimumCoverage - 0.01)
+        return refused
+    }
+
+    /// The template's box pitch (template pixels): median step between boxes of a number, and
+    /// median box height.
+    var pitch: (x: Double, y: Double) {
+        var steps: [Double] = [], heights: [Double] = []
+        for f in template.fields {
+            for i in f.boxes.indices {
+                heights.append(f.boxes[i][3])
+                if i > 0 { steps.append(f.boxes[i][0] - f.boxes[i - 1][0]) }
+            }
+        }
+        steps.sort(); heights.sort()
+        return (steps.isEmpty ? 0 : steps[steps.count / 2], heights.isEmpty ? 0 : heights[heights.count / 2])
     }
 
     /// Largest distance (template pixels) between where two fits put the template's boxes.
@@ -375,6 +424,9 @@ public struct Registrar: Sendable {
     /// One round: measure every line sample near its predicted place, fit a homography to the
     /// measurements (outliers dropped), return it with the RMS residual (image px) and coverage.
     func refine(_ image: GrayImage, _ h: Homography, radius: Double, final: Bool) -> (Homography, Double, Double)? {
+        // A wide search only has to bring the fit within reach of the narrow ones: half the
+        // samples do (the search cost grows with the radius).
+        let step = radius > 20 ? 2 * sampleStep : sampleStep
         struct Sample { var tx: Double; var ty: Double; var nx: Double; var ny: Double; var qx: Double; var qy: Double; var horizontal: Bool; var contrast: Double }
         var samples: [Sample] = []
         var total = 0, totalH = 0
@@ -414,12 +466,12 @@ public struct Registrar: Sendable {
         for l in template.lines.horizontal {
             let (y, x0, x1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
             var x = x0 + 6
-            while x <= x1 - 6 { measure(x, y, horizontal: true); x += sampleStep }
+            while x <= x1 - 6 { measure(x, y, horizontal: true); x += step }
         }
         for l in template.lines.vertical {
             let (x, y0, y1) = (l[0], min(l[1], l[2]), max(l[1], l[2]))
             var y = y0 + 6
-            while y <= y1 - 6 { measure(x, y, horizontal: false); y += sampleStep }
+            while y <= y1 - 6 { measure(x, y, horizontal: false); y += step }
         }
         }
         // A line counts when it stands out from the paper by a good part of what the clearest
