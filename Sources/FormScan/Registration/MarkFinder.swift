@@ -11,8 +11,10 @@ enum MarkFinder {
 
     /// A transform from the marks found near their predicted places, or nil when fewer than
     /// three were found (then the rough transform is all there is).
-    static func refine(_ image: GrayImage, template: Template, rough: Homography) -> Homography? {
-        let found = find(image, template: template, rough: rough)
+    /// `sheet`: the sheet's outline in the image, when known; what lies outside it is background
+    /// and is ignored (a mark near the paper's edge would otherwise join a dark table).
+    static func refine(_ image: GrayImage, template: Template, rough: Homography, sheet: [(x: Double, y: Double)]? = nil) -> Homography? {
+        let found = find(image, template: template, rough: rough, sheet: sheet)
         if found.count >= 4 { return leastSquares(found) }
         guard found.count == 3 else { return nil }
         // Three marks: correct the rough transform by the affine map that moves its predictions
@@ -21,14 +23,15 @@ enum MarkFinder {
         let predicted = found.map { rough.apply($0.template.x, $0.template.y) }
         guard let a = affine(from: predicted.map { ($0.x, $0.y) }, to: found.map { ($0.image.x, $0.image.y) }) else { return nil }
         let corrected = a.composed(after: rough)
-        let fourth = find(image, template: template, rough: corrected, loose: true)
+        let fourth = find(image, template: template, rough: corrected, loose: true, sheet: sheet)
         if fourth.count >= 4 { return leastSquares(fourth) }
         return corrected
     }
 
     /// `loose`: the rough transform is already good to a mark's size; look closer, accept
     /// softer shapes.
-    static func find(_ image: GrayImage, template: Template, rough: Homography, loose: Bool = false) -> [Found] {
+    static func find(_ image: GrayImage, template: Template, rough: Homography, loose: Bool = false,
+                     sheet: [(x: Double, y: Double)]? = nil) -> [Found] {
         let fill = template.markFill ?? 1
         let corners = [(0.0, 0.0), (template.width, template.height)].map { rough.apply($0.0, $0.1) }
         let diagonal = ((corners[0].x - corners[1].x) * (corners[0].x - corners[1].x) + (corners[0].y - corners[1].y) * (corners[0].y - corners[1].y)).squareRoot()
@@ -46,10 +49,24 @@ enum MarkFinder {
             // Searched at about 12 px per mark side: the line fit that follows does the fine work.
             let f = max(1, Int(min(mw, mh) * imageScale / 12))
             let cut = image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-            let window = f == 1 ? cut : cut.resized(width: max(1, cut.width / f), height: max(1, cut.height / f))
+            var window = f == 1 ? cut : cut.resized(width: max(1, cut.width / f), height: max(1, cut.height / f))
             let (sx, sy) = (Double(cut.width) / Double(window.width), Double(cut.height) / Double(window.height))
+            if let sheet, sheet.count == 4 {
+                for wy in 0..<window.height { for wx in 0..<window.width {
+                    let q = (x: Double(x0) + (Double(wx) + 0.5) * sx, y: Double(y0) + (Double(wy) + 0.5) * sy)
+                    if !Self.inside(q, sheet) { window.pixels[wy * window.width + wx] = 255 }
+                } }
+            }
             let local = imageScale / Double(f)
-            let expectedArea = mw * mh * local * local * fill
+            // The mark as the rough transform draws it, in window pixels: turned or in
+            // perspective, a square's bounding box is larger than the square (twice at 45°).
+            let drawn = [(mx, my), (mx + mw, my), (mx + mw, my + mh), (mx, my + mh)].map { rough.apply($0.0, $0.1) }
+            let (ebw, ebh) = ((drawn.map(\.x).max()! - drawn.map(\.x).min()!) / Double(f), (drawn.map(\.y).max()! - drawn.map(\.y).min()!) / Double(f))
+            var drawnArea = 0.0
+            for i in 0..<4 { drawnArea += drawn[i].x * drawn[(i + 1) % 4].y - drawn[(i + 1) % 4].x * drawn[i].y }
+            drawnArea = abs(drawnArea) / 2 / Double(f * f)
+            let expectedArea = drawnArea * fill
+            let expectedFill = expectedArea / max(1, ebw * ebh)
             var best: (distance: Double, x: Double, y: Double)?
             // Between ink and paper: Otsu's split (capped), and a darker cut for a mark close to
             // a dark background across a shaded margin, where the split joins the two.
@@ -76,8 +93,9 @@ enum MarkFinder {
                 let area = Double(blob.count)
                 let (lo, hi) = loose ? (0.4, 2.0) : (0.55, 1.7)
                 guard area > 0.4 * expectedArea, area < (loose ? 3 : 2.2) * expectedArea,
-                      bw > lo * mw * local, bw < hi * mw * local, bh > lo * mh * local, bh < hi * mh * local,
-                      area / (bw * bh) > 0.6 * fill, area / (bw * bh) < (fill >= 1 || loose ? 1.01 : max(0.85, 1.35 * fill)) else { continue }
+                      bw > lo * ebw, bw < hi * ebw, bh > lo * ebh, bh < hi * ebh,
+                      area / (bw * bh) > 0.6 * expectedFill,
+                      area / (bw * bh) < (expectedFill >= 0.9 || loose ? 1.01 : max(0.85, 1.35 * expectedFill)) else { continue }
                 // The centre of the mark's box (a stepped mark's ink centroid is its box centre too).
                 let cx = Double(x0) + (Double(blob.minX + blob.maxX) / 2 + 0.5) * sx
                 let cy = Double(y0) + (Double(blob.minY + blob.maxY) / 2 + 0.5) * sy
@@ -87,6 +105,18 @@ enum MarkFinder {
             if let best { out.append(Found(template: centre, image: (best.x, best.y))) }
         }
         return out
+    }
+
+    /// Whether a point lies inside a convex quadrilateral (either winding).
+    static func inside(_ p: (x: Double, y: Double), _ quad: [(x: Double, y: Double)]) -> Bool {
+        var sign = 0.0
+        for i in 0..<4 {
+            let (a, b) = (quad[i], quad[(i + 1) % 4])
+            let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+            if cross == 0 { continue }
+            if sign == 0 { sign = cross } else if (cross > 0) != (sign > 0) { return false }
+        }
+        return true
     }
 
     struct Blob { var count = 0, minX = Int.max, minY = Int.max, maxX = -1, maxY = -1 }

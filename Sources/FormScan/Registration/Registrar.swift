@@ -281,7 +281,7 @@ public struct Registrar: Sendable {
             guard hasOutline(image), let found = outline ?? nil,
                   let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
             var starts: [Coarse] = []
-            if let marked = MarkFinder.refine(image, template: template, rough: t) {
+            if let marked = MarkFinder.refine(image, template: template, rough: t, sheet: found.corners) {
                 starts.append(Coarse(transform: marked, score: found.areaFraction, skew: 0,
                                      scale: marked.scale(near: template.width / 2, template.height / 2), wide: true))
             }
@@ -301,7 +301,7 @@ public struct Registrar: Sendable {
                     let h = toImage.composed(after: fit.transform)
                     // The straightened fit puts the corner marks within a few pixels even where
                     // the sheet's edge and the reference's edge differ: look for them again.
-                    if let marked = MarkFinder.refine(image, template: template, rough: h) {
+                    if let marked = MarkFinder.refine(image, template: template, rough: h, sheet: found.corners) {
                         starts.append(Coarse(transform: marked, score: fit.score, skew: 0,
                                              scale: marked.scale(near: template.width / 2, template.height / 2), wide: true))
                     }
