@@ -22,12 +22,15 @@ struct PageOutline {
         let small = image.resized(width: w, height: h)
         // The paper is the brightest large thing; a bright background (stripes of a wooden
         // table, a lit cloth) can join it at the threshold that splits dark from light, so
-        // higher thresholds are tried too. The region that best fills its quadrilateral wins.
+        // higher thresholds are tried too, and lower ones for a sheet partly in shadow. The
+        // region that best fills its quadrilateral wins.
         let otsu = Double(Self.otsu(small.pixels))
-        let bright = Double(small.pixels.sorted()[small.pixels.count * 97 / 100])
+        let sorted = small.pixels.sorted()
+        let bright = Double(sorted[sorted.count * 97 / 100]), dark = Double(sorted[sorted.count / 10])
         var best: (corners: [(Double, Double)], area: Double, solidity: Double)?
-        for step in 0..<4 {
-            let t = UInt8(max(0, min(254, otsu + Double(step) * (bright - otsu) / 5)))
+        // Lower cuts too: a sheet half in shadow is darker than the split on its shaded side.
+        for step in -2..<4 {
+            let t = UInt8(max(0, min(254, step >= 0 ? otsu + Double(step) * (bright - otsu) / 5 : otsu + Double(step) * (otsu - dark) / 5)))
             guard let c = Self.sheet(small, width: w, height: h, threshold: t) else { continue }
             if best == nil || c.solidity > best!.solidity + 0.02 { best = c }
         }
