@@ -27,17 +27,26 @@ struct PageOutline {
         let otsu = Double(Self.otsu(small.pixels))
         let sorted = small.pixels.sorted()
         let bright = Double(sorted[sorted.count * 97 / 100]), dark = Double(sorted[sorted.count / 10])
-        var best: (corners: [(Double, Double)], area: Double, solidity: Double)?
-        // Lower cuts too: a sheet half in shadow is darker than the split on its shaded side.
-        for step in -2..<4 {
+        var found: [(corners: [(Double, Double)], area: Double, solidity: Double)] = []
+        // Lower cuts last: a sheet half in shadow is darker than the split on its shaded side
+        // (but a low cut can also join a grey screen bezel to a sheet shown on it).
+        for step in [0, 1, 2, 3, -1, -2] {
             let t = UInt8(max(0, min(254, step >= 0 ? otsu + Double(step) * (bright - otsu) / 5 : otsu + Double(step) * (otsu - dark) / 5)))
-            guard let c = Self.sheet(small, width: w, height: h, threshold: t) else { continue }
-            if best == nil || c.solidity > best!.solidity + 0.02 { best = c }
+            guard let c = Self.sheet(small, width: w, height: h, threshold: t), c.solidity >= 0.85 else { continue }
+            // Keep outlines that differ (by more than 2% of the image at some corner).
+            let differs = found.allSatisfy { f in zip(f.corners, c.corners).contains { hypot($0.0 - $1.0, $0.1 - $1.1) > 0.02 * Double(max(w, h)) } || f.corners.count != 4 }
+            if differs { found.append(c) }
         }
-        guard let best, best.solidity >= 0.85 else { return nil }
+        // The cleanest first: the one that fills its quadrilateral best, the Otsu cut on ties.
+        found.sort { $0.solidity > $1.solidity + 0.02 }
+        guard let best = found.first else { return nil }
         corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
         areaFraction = best.area
+        alternatives = found.dropFirst().prefix(2).map { c in c.corners.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
+
+    /// Other outlines found at other cuts, to try when the first does not register.
+    var alternatives: [[(x: Double, y: Double)]] = []
 
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
     /// image it covers and how much of that quadrilateral the region fills (1: a clean sheet).

@@ -55,9 +55,11 @@ public struct Registrar: Sendable {
             // Fitted in the frame of the image as loaded (no rotated copies); the turn that sets
             // the page upright is read off the fit.
             var bestHere: Registration?
+            let outlines = 1 + cache.alternativeCount(image)
+            search: for alternative in 0..<outlines {
             for k in likelyTurns(image) {
                 var usable: [Registration] = []
-                for start in cache.outlineFits(image, corner: k, template: template, registrar: self) {
+                for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
                     var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
                     if !isPlausible(r.transform, in: image) { r.coverage = 0 }
                     if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
@@ -74,10 +76,11 @@ public struct Registrar: Sendable {
                     var refused = first
                     refused.coverage = min(first.coverage, RegistrationLimits.minimumCoverage - 0.01)
                     bestHere = refused
-                    break
+                    break search
                 }
                 bestHere = first
-                break
+                break search
+            }
             }
             if var r = bestHere {
                 let q = Self.uprightTurn(r.transform, template: template)
@@ -263,6 +266,12 @@ public struct Registrar: Sendable {
             return v
         }
 
+        /// How many other outlines there are to try.
+        func alternativeCount(_ image: GrayImage) -> Int {
+            guard hasOutline(image), let found = outline ?? nil else { return 0 }
+            return found.alternatives.count
+        }
+
         /// Whether the image shows a sheet against a background (found once per image).
         func hasOutline(_ image: GrayImage) -> Bool {
             if outline == nil { outline = .some(PageOutline(image)) }
@@ -277,9 +286,13 @@ public struct Registrar: Sendable {
         /// where they are found, and the ruled-line search run on the page set straight by the
         /// outline (the sheet's edge is not the reference image's edge: margins differ, scans
         /// are cut).
-        func outlineFits(_ image: GrayImage, corner: Int, template: Template, registrar: Registrar) -> [Coarse] {
-            guard hasOutline(image), let found = outline ?? nil,
-                  let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
+        func outlineFits(_ image: GrayImage, corner: Int, template: Template, registrar: Registrar, alternative: Int = 0) -> [Coarse] {
+            guard hasOutline(image), var found = outline ?? nil else { return [] }
+            if alternative > 0 {
+                guard alternative <= found.alternatives.count else { return [] }
+                found.corners = found.alternatives[alternative - 1]
+            }
+            guard let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
             var starts: [Coarse] = []
             if let marked = MarkFinder.refine(image, template: template, rough: t, sheet: found.corners) {
                 starts.append(Coarse(transform: marked, score: found.areaFraction, skew: 0,
