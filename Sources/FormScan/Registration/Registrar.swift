@@ -66,6 +66,9 @@ public struct Registrar: Sendable {
                     if r.isUsable { r = settled(r, in: image) }
                     if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
                     if r.isUsable { usable.append(r) }
+                    // A clear fit that survived the neighbour check: the other starts can only
+                    // agree with it or lose to it.
+                    if r.isUsable && r.coverage >= 0.75 { break }
                 }
                 guard let first = usable.max(by: { rank($0) < rank($1) }) else { continue }
                 // A form's box columns repeat: two different fits that both explain the lines
@@ -198,8 +201,9 @@ public struct Registrar: Sendable {
     /// outline in the image).
     func outlineScore(_ image: GrayImage, cache: CoarseCache) -> Double? {
         guard cache.hasOutline(image) else { return nil }
-        guard let start = cache.outlineFits(image, corner: likelyTurns(image)[0], template: template, registrar: self).first,
-              let fit = refine(image, start.transform, radius: 24 * max(1, start.scale), final: false) else { return 0 }
+        // The outline alone (no marks, no line search): enough to tell the pages apart.
+        guard let t = cache.roughOutlineFit(image, corner: likelyTurns(image)[0], template: template),
+              let fit = refine(image, t, radius: 24 * max(1, t.scale(near: template.width / 2, template.height / 2)), final: false) else { return 0 }
         return fit.2
     }
 
@@ -264,6 +268,12 @@ public struct Registrar: Sendable {
             let v = CoarseView(turned, side: side)
             views[turn] = v
             return v
+        }
+
+        /// The template laid on the sheet's outline as it is.
+        func roughOutlineFit(_ image: GrayImage, corner: Int, template: Template) -> Homography? {
+            guard hasOutline(image), let found = outline ?? nil else { return nil }
+            return found.transform(width: template.width, height: template.height, turns: corner)
         }
 
         /// How many other outlines there are to try.
