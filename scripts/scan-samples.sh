@@ -17,6 +17,9 @@ echo "== one station checked as PPK staff would (verdict, rules, annotated pictu
 "$bin" verify SampleScans/kpu-2019/kubu-02-lembar1.jpg SampleScans/kpu-2019/kubu-02-lembar2.jpg \
     --annotate "${TMPDIR:-/tmp}/scan-c1-kubu-02.png" || true
 echo
+echo "== 2024 phone photos (pages 2 and 3 of one station): bubbles read, the written sums that fail flagged =="
+"$bin" verify SampleScans/kawalc1/pilpres-2024-hal2.jpg SampleScans/kawalc1/pilpres-2024-hal3.jpg --lang en || true
+echo
 echo "== every sample folder as a batch into SQLite, then one row per station as CSV =="
 db="${TMPDIR:-/tmp}/scan-c1-samples.sqlite"
 "$bin" batch SampleScans --db "$db" --quiet || true
