@@ -91,7 +91,9 @@ struct PhotoTests {
         }
         let path = Fixtures.scratch("photos").appendingPathComponent("kubu-02-lembar2-photo.png").path
         try ImageWriter.write(photo, to: path)
-        let r = try Fixtures.scanner().scan(path: path)
+        // The template is given: identification is tested on the real photos above, and trying
+        // all six in a debug build takes a minute.
+        let r = try Fixtures.scanner().scan(path: path, templateID: "c1-ppwp-2019-lembar2")
         #expect(r.template == "c1-ppwp-2019-lembar2")
         let truth = try Fixtures.truth("kubu-02-lembar2.jpg")
         for (id, value) in truth.fields {
@@ -123,5 +125,19 @@ struct PhotoTests {
         let hal1 = try Fixtures.store.template("c-hasil-ppwp-2024-hal1").template
         #expect(hal1.fields.count == 22)
         #expect(hal1.fields.allSatisfy { $0.boxes.count == 3 })
+    }
+
+    @Test func thePlanoSheetIsIdentifiedTurned() throws {
+        // The 2019 plano reference (blank), turned a quarter: identified among all templates,
+        // set upright, every field empty.
+        let loaded = try Fixtures.store.template("c1-plano-ppwp-2019")
+        let image = try ImageLoader().load(loaded.referenceImagePath).image
+        let path = Fixtures.scratch("photos").appendingPathComponent("plano-turned.png").path
+        try ImageWriter.write(image.rotated(quarterTurns: 1), to: path)
+        let r = try Fixtures.scanner().scan(path: path)
+        #expect(r.template == "c1-plano-ppwp-2019")
+        #expect(r.registration.quarterTurns == 3)
+        #expect(r.registration.coverage > 0.9)
+        #expect(r.fields.values.allSatisfy { $0.status == .missing })
     }
 }
