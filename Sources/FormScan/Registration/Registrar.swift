@@ -25,9 +25,11 @@ public struct Registrar: Sendable {
         (image.height >= image.width) == (template.height >= template.width) ? [0, 2, 1, 3] : [1, 3, 0, 2]
     }
 
-    /// Tries turns in order (coarse fit, then fine fit) and stops at the first usable fit: a
-    /// wrong turn or a wrong page never covers enough of the ruled lines to be usable.
-    /// `firstCoarse` is a coarse fit already made for the first turn.
+    /// On a photo of a sheet on a background, first from the sheet's outline (every way round,
+    /// every outline found); then, as for a scan, tries turns in order (coarse fit, then fine
+    /// fit) and stops at the first usable fit: a wrong turn or a wrong page never covers enough
+    /// of the ruled lines to be usable. `firstCoarse` is a coarse fit already made for the
+    /// first turn.
     func register(_ image: GrayImage, quarterTurns: [Int]?, firstCoarse: Coarse?, cache: CoarseCache = CoarseCache()) -> (Registration, GrayImage) {
         let turns = quarterTurns ?? likelyTurns(image)
         var best: (Registration, GrayImage)?
@@ -38,10 +40,10 @@ public struct Registrar: Sendable {
             turnedImages[q] = t
             return t
         }
-        /// Refines one start; true when usable.
-        func attempt(_ start: Coarse, turn q: Int, fromOutline: Bool) -> Bool {
+        /// Refines one coarse start; true when usable.
+        func attempt(_ start: Coarse, turn q: Int) -> Bool {
             let page = turned(q)
-            var r = refineFit(page, coarse: start, radii: fromOutline ? [24, 16, 8, 5, 4] : [16, 8, 5, 4])
+            var r = refineFit(page, coarse: start)
             r.quarterTurns = q
             if !isPlausible(r.transform, in: page) { r.coverage = 0 }
             if r.isUsable { r = settled(r, in: page) }
@@ -57,33 +59,33 @@ public struct Registrar: Sendable {
             var bestHere: Registration?
             let outlines = 1 + cache.alternativeCount(image)
             search: for alternative in 0..<outlines {
-            for k in likelyTurns(image) {
-                var usable: [Registration] = []
-                for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
-                    var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
-                    if !isPlausible(r.transform, in: image) { r.coverage = 0 }
-                    if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
-                    if r.isUsable { r = settled(r, in: image) }
-                    if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
-                    if r.isUsable { usable.append(r) }
-                    // A clear fit that survived the neighbour check: the other starts can only
-                    // agree with it or lose to it.
-                    if r.isUsable && r.coverage >= 0.75 { break }
-                }
-                guard let first = usable.max(by: { rank($0) < rank($1) }) else { continue }
-                // A form's box columns repeat: two different fits that both explain the lines
-                // (one a column off) cannot be told apart here, and a misplaced box reads a
-                // neighbour's digit. Keep the clearly better one or none.
-                let rivals = usable.filter { Self.boxDistance($0.transform, first.transform, template: template) > 8 }
-                if let rival = rivals.max(by: { rank($0) < rank($1) }), rival.coverage > first.coverage - 0.1 {
-                    var refused = first
-                    refused.coverage = min(first.coverage, RegistrationLimits.minimumCoverage - 0.01)
-                    bestHere = refused
+                for k in likelyTurns(image) {
+                    var usable: [Registration] = []
+                    for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
+                        var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
+                        if !isPlausible(r.transform, in: image) { r.coverage = 0 }
+                        if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
+                        if r.isUsable { r = settled(r, in: image) }
+                        if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
+                        if r.isUsable { usable.append(r) }
+                        // A clear fit that survived the neighbour check: the other starts can only
+                        // agree with it or lose to it.
+                        if r.isUsable && r.coverage >= 0.75 { break }
+                    }
+                    guard let first = usable.max(by: { rank($0) < rank($1) }) else { continue }
+                    // A form's box columns repeat: two different fits that both explain the lines
+                    // (one a column off) cannot be told apart here, and a misplaced box reads a
+                    // neighbour's digit. Keep the clearly better one or none.
+                    let rivals = usable.filter { Self.boxDistance($0.transform, first.transform, template: template) > 8 }
+                    if let rival = rivals.max(by: { rank($0) < rank($1) }), rival.coverage > first.coverage - 0.1 {
+                        var refused = first
+                        refused.coverage = min(first.coverage, RegistrationLimits.minimumCoverage - 0.01)
+                        bestHere = refused
+                        break search
+                    }
+                    bestHere = first
                     break search
                 }
-                bestHere = first
-                break search
-            }
             }
             if var r = bestHere {
                 let q = Self.uprightTurn(r.transform, template: template)
@@ -102,10 +104,10 @@ public struct Registrar: Sendable {
         // merged with its background).
         for (i, q) in (photo ? Array(turns.prefix(1)) : turns).enumerated() {
             let page = turned(q)
-            if i == 0, let given = firstCoarse, attempt(given, turn: q, fromOutline: false) { return best! }
+            if i == 0, let given = firstCoarse, attempt(given, turn: q) { return best! }
             var fits = cache.view(page, turn: q, side: coarseSide).map { coarseFits($0, count: 3) } ?? []
             if i == 0, firstCoarse != nil { fits = Array(fits.dropFirst()) }
-            for fit in fits where attempt(fit, turn: q, fromOutline: false) { return best! }
+            for fit in fits where attempt(fit, turn: q) { return best! }
         }
         if let best { return best }
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
