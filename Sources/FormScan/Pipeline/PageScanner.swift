@@ -48,8 +48,12 @@ public final class PageScanner {
         if candidates.count < 2 {
             ordered = candidates.map { ($0, nil) }
         } else if cache.hasOutline(image) {
-            ordered = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
-                .sorted { $0.1 > $1.1 }.map { ($0.0, nil) }
+            var scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
+            // No template clearly fits the likeliest turn: score every way round.
+            if (scored.map(\.1).max() ?? 0) < Registrar.clearCornerScore {
+                scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache, everyCorner: true) ?? 0) }
+            }
+            ordered = scored.sorted { $0.1 > $1.1 }.map { ($0.0, nil) }
         } else {
             ordered = candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image, cache: cache)) }
                 .sorted { ($0.1?.score ?? 0) > ($1.1?.score ?? 0) }

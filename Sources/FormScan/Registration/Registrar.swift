@@ -59,7 +59,7 @@ public struct Registrar: Sendable {
             var bestHere: Registration?
             let outlines = 1 + cache.alternativeCount(image)
             search: for alternative in 0..<outlines {
-                for k in likelyTurns(image) {
+                for k in cornerOrder(image, cache: cache).map(\.corner) {
                     var usable: [Registration] = []
                     for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
                         var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
@@ -201,13 +201,41 @@ public struct Registrar: Sendable {
     /// On a photo with the sheet's outline in it: the share of ruled lines one wide search
     /// finds from the outline at the likeliest turn, a cheap way to rank templates (nil: no
     /// outline in the image).
-    func outlineScore(_ image: GrayImage, cache: CoarseCache) -> Double? {
+    func outlineScore(_ image: GrayImage, cache: CoarseCache, everyCorner: Bool = false) -> Double? {
         guard cache.hasOutline(image) else { return nil }
-        // The outline alone (no marks, no line search): enough to tell the pages apart.
-        guard let t = cache.roughOutlineFit(image, corner: likelyTurns(image)[0], template: template),
-              let fit = refine(image, t, radius: 24 * max(1, t.scale(near: template.width / 2, template.height / 2)), final: false) else { return 0 }
-        return fit.2
+        return everyCorner ? cornerOrder(image, cache: cache).first?.score ?? 0
+                           : cornerScore(likelyTurns(image)[0], image, cache: cache)
     }
+
+    /// The share of ruled lines one wide search finds from the outline alone (no marks, no line
+    /// search), the template's top-left corner on outline corner `k`: enough to tell the pages
+    /// and the page's turn apart when the outline is the page's edge (2024); little on the 2019
+    /// templates, whose reference image is a cut scan. Kept in the cache.
+    func cornerScore(_ k: Int, _ image: GrayImage, cache: CoarseCache) -> Double {
+        let key = "\(template.id)#\(k)"
+        if let known = cache.cornerScores[key] { return known }
+        var score = 0.0
+        if let t = cache.roughOutlineFit(image, corner: k, template: template),
+           let fit = refine(image, t, radius: 24 * max(1, t.scale(near: template.width / 2, template.height / 2)), final: false) {
+            score = fit.2
+        }
+        cache.cornerScores[key] = score
+        return score
+    }
+
+    /// The corners to try, best first: the likeliest turn alone when its score is clear,
+    /// otherwise every corner by its score (ties keep the likeliest turn first).
+    func cornerOrder(_ image: GrayImage, cache: CoarseCache) -> [(corner: Int, score: Double)] {
+        let turns = likelyTurns(image)
+        let first = cornerScore(turns[0], image, cache: cache)
+        if first >= Self.clearCornerScore { return turns.map { ($0, $0 == turns[0] ? first : 0) } }
+        let scored = turns.map { ($0, cornerScore($0, image, cache: cache)) }
+        return scored.enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
+            .map { (corner: $0.element.0, score: $0.element.1) }
+    }
+
+    /// A first fit from the outline finding this much of the lines settles page and turn.
+    static let clearCornerScore = 0.3
 
     /// The coarse fit at the most likely turn: a cheap way to rank templates for a page.
     func firstCoarse(_ image: GrayImage, cache: CoarseCache = CoarseCache()) -> Coarse? {
@@ -263,6 +291,8 @@ public struct Registrar: Sendable {
     final class CoarseCache {
         private var views: [Int: CoarseView?] = [:]
         private var outline: PageOutline??
+        /// Registrar.cornerScore by "template#corner".
+        var cornerScores: [String: Double] = [:]
         init() {}
 
         func view(_ turned: GrayImage, turn: Int, side: Int) -> CoarseView? {
