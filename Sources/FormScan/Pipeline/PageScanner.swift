@@ -83,6 +83,12 @@ public final class PageScanner {
                 let seen = "it looks most like \(template.id), but only \(Int((registration.coverage * 100).rounded()))% of its ruled lines could be matched"
                 throw .poorImage(path, problems: quality.problems + [seen + " (take it flat, sharp and with the whole page in it)"])
             }
+            // Enough of the lines found, but they do not line up: a bent sheet or a different
+            // print of the page. Say so rather than "not this page".
+            if registration.coverage >= RegistrationLimits.minimumCoverage && registration.residual.isFinite {
+                let r = (registration.residual * 10).rounded() / 10
+                throw .poorImage(path, problems: ["\(Int((registration.coverage * 100).rounded()))% of the ruled lines of \(template.id) were found but they do not line up (\(r) px apart on average, at most \(RegistrationLimits.maximumResidual) allowed): lay the sheet flat, or it is another print of the page"])
+            }
             let hint = QualityGate.hint(for: image)
             if candidates.count == 1 && hint == nil {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
