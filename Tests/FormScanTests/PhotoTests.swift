@@ -77,8 +77,8 @@ struct PhotoTests {
         let page = try ImageLoader().load(Fixtures.kpu("kubu-02-lembar2.jpg")).image
         let (w, h) = (2400, 2000)
         let corners = [(700.0, 150.0), (1900.0, 420.0), (1700.0, 1900.0), (260.0, 1650.0)]
-        let src = [(0.0, 0.0), (Double(page.width), 0.0), (Double(page.width), Double(page.height)), (0.0, Double(page.height))]
-        let toPhoto = try #require(PageOutline.homography(from: src, to: corners))
+        let src = [(x: 0.0, y: 0.0), (x: Double(page.width), y: 0.0), (x: Double(page.width), y: Double(page.height)), (x: 0.0, y: Double(page.height))]
+        let toPhoto = try #require(Homography.fitted(from: src, to: corners.map { (x: $0.0, y: $0.1) }))
         let back = toPhoto.inverse
         var photo = GrayImage(width: w, height: h, fill: 0)
         page.withSampler { s in

@@ -34,17 +34,7 @@ public struct Annotator: Sendable {
 
     /// The page as registered, in the template's frame (its boxes at the template's coordinates).
     public static func upright(_ page: GrayImage, transform: Homography, template: Template) -> GrayImage {
-        let w = Int(template.width.rounded()), h = Int(template.height.rounded())
-        var out = GrayImage(width: w, height: h)
-        page.withSampler { page in
-            for y in 0..<h {
-                for x in 0..<w {
-                    let p = transform.apply(Double(x), Double(y))
-                    out[x, y] = UInt8(max(0, min(255, page.sample(x: p.x, y: p.y).rounded())))
-                }
-            }
-        }
-        return out
+        page.warped(width: Int(template.width.rounded()), height: Int(template.height.rounded()), through: transform)
     }
 
     /// The annotated page. `upright` is `Annotator.upright(...)` of the same page.

@@ -51,6 +51,29 @@ public struct Homography: Sendable, Codable, Equatable {
     }
 }
 
+extension Homography {
+    /// The homography taking `src` onto `dst` (four or more point pairs; exact for four), by
+    /// least squares on the direct linear form, in coordinates scaled to about 1.
+    static func fitted(from src: [(x: Double, y: Double)], to dst: [(x: Double, y: Double)]) -> Homography? {
+        guard src.count >= 4, src.count == dst.count else { return nil }
+        let k = 1.0 / 1000
+        var ata = [[Double]](repeating: [Double](repeating: 0, count: 8), count: 8)
+        var atb = [Double](repeating: 0, count: 8)
+        for (s, d) in zip(src, dst) {
+            let (x, y, u, v) = (s.x * k, s.y * k, d.x * k, d.y * k)
+            for (row, rhs) in [([x, y, 1, 0, 0, 0, -u * x, -u * y], u), ([0, 0, 0, x, y, 1, -v * x, -v * y], v)] {
+                for i in 0..<8 {
+                    atb[i] += row[i] * rhs
+                    for j in 0..<8 { ata[i][j] += row[i] * row[j] }
+                }
+            }
+        }
+        guard let p = LinearSolver.solve(ata, atb) else { return nil }
+        let scaled = Homography(p + [1])
+        return Homography([1 / k, 0, 0, 0, 1 / k, 0, 0, 0, 1]).composed(after: scaled.composed(after: Homography([k, 0, 0, 0, k, 0, 0, 0, 1])))
+    }
+}
+
 /// Solves small dense linear systems (normal equations) by Gaussian elimination with pivoting.
 enum LinearSolver {
     static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {

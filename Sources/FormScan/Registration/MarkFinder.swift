@@ -15,7 +15,7 @@ enum MarkFinder {
     /// and is ignored (a mark near the paper's edge would otherwise join a dark table).
     static func refine(_ image: GrayImage, template: Template, rough: Homography, sheet: [(x: Double, y: Double)]? = nil) -> Homography? {
         let found = find(image, template: template, rough: rough, sheet: sheet)
-        if found.count >= 4 { return leastSquares(found) }
+        if found.count >= 4 { return fitted(found) }
         guard found.count == 3 else { return nil }
         // Three marks: correct the rough transform by the affine map that moves its predictions
         // of those three onto what was found, then look for the fourth again, closer and with
@@ -24,7 +24,7 @@ enum MarkFinder {
         guard let a = affine(from: predicted.map { ($0.x, $0.y) }, to: found.map { ($0.image.x, $0.image.y) }) else { return nil }
         let corrected = a.composed(after: rough)
         let fourth = find(image, template: template, rough: corrected, loose: true, sheet: sheet)
-        if fourth.count >= 4 { return leastSquares(fourth) }
+        if fourth.count >= 4 { return fitted(fourth) }
         return corrected
     }
 
@@ -54,7 +54,7 @@ enum MarkFinder {
             if let sheet, sheet.count == 4 {
                 for wy in 0..<window.height { for wx in 0..<window.width {
                     let q = (x: Double(x0) + (Double(wx) + 0.5) * sx, y: Double(y0) + (Double(wy) + 0.5) * sy)
-                    if !Self.inside(q, sheet) { window.pixels[wy * window.width + wx] = 255 }
+                    if !Quad.contains(q, sheet) { window.pixels[wy * window.width + wx] = 255 }
                 } }
             }
             let local = imageScale / Double(f)
@@ -62,10 +62,7 @@ enum MarkFinder {
             // perspective, a square's bounding box is larger than the square (twice at 45°).
             let drawn = [(mx, my), (mx + mw, my), (mx + mw, my + mh), (mx, my + mh)].map { rough.apply($0.0, $0.1) }
             let (ebw, ebh) = ((drawn.map(\.x).max()! - drawn.map(\.x).min()!) / Double(f), (drawn.map(\.y).max()! - drawn.map(\.y).min()!) / Double(f))
-            var drawnArea = 0.0
-            for i in 0..<4 { drawnArea += drawn[i].x * drawn[(i + 1) % 4].y - drawn[(i + 1) % 4].x * drawn[i].y }
-            drawnArea = abs(drawnArea) / 2 / Double(f * f)
-            let expectedArea = drawnArea * fill
+            let expectedArea = Quad.area(drawn) / Double(f * f) * fill
             let expectedFill = expectedArea / max(1, ebw * ebh)
             var best: (distance: Double, x: Double, y: Double)?
             // Between ink and paper: Otsu's split (capped), and a darker cut for a mark close to
@@ -105,18 +102,6 @@ enum MarkFinder {
             if let best { out.append(Found(template: centre, image: (best.x, best.y))) }
         }
         return out
-    }
-
-    /// Whether a point lies inside a convex quadrilateral (either winding).
-    static func inside(_ p: (x: Double, y: Double), _ quad: [(x: Double, y: Double)]) -> Bool {
-        var sign = 0.0
-        for i in 0..<4 {
-            let (a, b) = (quad[i], quad[(i + 1) % 4])
-            let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
-            if cross == 0 { continue }
-            if sign == 0 { sign = cross } else if (cross > 0) != (sign > 0) { return false }
-        }
-        return true
     }
 
     struct Blob { var count = 0, minX = Int.max, minY = Int.max, maxX = -1, maxY = -1 }
@@ -180,23 +165,8 @@ enum MarkFinder {
         return Homography([p[0], p[1], p[2], p[3], p[4], p[5], 0, 0, 1])
     }
 
-    /// A homography fitted to more than four marks (least squares, direct linear form).
-    static func leastSquares(_ found: [Found]) -> Homography? {
-        // Coordinates scaled to about 1 for a well-conditioned system.
-        let (st, si) = (1.0 / 1000, 1.0 / 1000)
-        var ata = [[Double]](repeating: [Double](repeating: 0, count: 8), count: 8)
-        var atb = [Double](repeating: 0, count: 8)
-        for f in found {
-            let (x, y, u, v) = (f.template.x * st, f.template.y * st, f.image.x * si, f.image.y * si)
-            for (row, rhs) in [([x, y, 1, 0, 0, 0, -u * x, -u * y], u), ([0, 0, 0, x, y, 1, -v * x, -v * y], v)] {
-                for i in 0..<8 {
-                    atb[i] += row[i] * rhs
-                    for j in 0..<8 { ata[i][j] += row[i] * row[j] }
-                }
-            }
-        }
-        guard let p = LinearSolver.solve(ata, atb) else { return nil }
-        let hn = Homography(p + [1])
-        return Homography([1 / si, 0, 0, 0, 1 / si, 0, 0, 0, 1]).composed(after: hn.composed(after: Homography([st, 0, 0, 0, st, 0, 0, 0, 1])))
+    /// The homography through four or more marks found.
+    static func fitted(_ found: [Found]) -> Homography? {
+        Homography.fitted(from: found.map(\.template), to: found.map(\.image))
     }
 }

@@ -34,7 +34,7 @@ struct PageOutline {
             let t = UInt8(max(0, min(254, step >= 0 ? otsu + Double(step) * (bright - otsu) / 5 : otsu + Double(step) * (otsu - dark) / 5)))
             guard let c = Self.sheet(small, width: w, height: h, threshold: t), c.solidity >= 0.85 else { continue }
             // Keep outlines that differ (by more than 2% of the image at some corner).
-            let differs = found.allSatisfy { f in zip(f.corners, c.corners).contains { hypot($0.0 - $1.0, $0.1 - $1.1) > 0.02 * Double(max(w, h)) } || f.corners.count != 4 }
+            let differs = found.allSatisfy { f in zip(f.corners, c.corners).contains { hypot($0.0 - $1.0, $0.1 - $1.1) > 0.02 * Double(max(w, h)) } }
             if differs { found.append(c) }
         }
         // The cleanest first: the one that fills its quadrilateral best, the Otsu cut on ties.
@@ -84,25 +84,12 @@ struct PageOutline {
         // folded, or lost in a bright background): fit a line to the edge points along each side
         // and take the corners where the lines meet.
         for band in [10.0, 5.0, 3.0] { quad = Self.straightened(quad, edge: boundary, band: band) }
-        var area = 0.0
-        for i in 0..<4 {
-            let (a, b) = (quad[i], quad[(i + 1) % 4])
-            area += a.0 * b.1 - b.0 * a.1
-        }
-        area = abs(area) / 2
+        let polygon = quad.map { (x: $0.0, y: $0.1) }
+        let area = Quad.area(polygon)
         guard area > 0.08 * Double(w * h) else { return nil }
         // Region pixels inside the quadrilateral over its area.
-        let inside = region.filter { i in
-            let p = (Double(i % w) + 0.5, Double(i / w) + 0.5)
-            var sign = 0.0
-            for j in 0..<4 {
-                let (a, b) = (quad[j], quad[(j + 1) % 4])
-                let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0)
-                if cross != 0 { if sign == 0 { sign = cross } else if (cross > 0) != (sign > 0) { return false } }
-            }
-            return true
-        }.count
-        let solidity = min(Double(inside) / area, Double(inside) / Double(region.count) * 1.0) 
+        let inside = region.filter { Quad.contains((x: Double($0 % w) + 0.5, y: Double($0 / w) + 0.5), polygon) }.count
+        let solidity = min(Double(inside) / area, Double(inside) / Double(region.count))
         return (quad, area / Double(w * h), solidity)
     }
 
@@ -119,7 +106,7 @@ struct PageOutline {
         let start = ordered.indices.min { gap(atan2(ordered[$0].y - cy, ordered[$0].x - cx)) < gap(atan2(ordered[$1].y - cy, ordered[$1].x - cx)) }!
         let src = [(0.0, 0.0), (width, 0.0), (width, height), (0.0, height)]
         let dst = (0..<4).map { ordered[(start + $0 + turns) % 4] }
-        return Self.homography(from: src, to: dst.map { ($0.x, $0.y) })
+        return Homography.fitted(from: src.map { (x: $0.0, y: $0.1) }, to: dst)
     }
 
     // MARK: helpers
@@ -159,16 +146,6 @@ struct PageOutline {
             if hypot(c.0 - quad[i].0, c.1 - quad[i].1) < side / 5 { out[i] = c }
         }
         return out
-    }
-
-    static func homography(from src: [(Double, Double)], to dst: [(Double, Double)]) -> Homography? {
-        var a: [[Double]] = [], b: [Double] = []
-        for ((x, y), (u, v)) in zip(src, dst) {
-            a.append([x, y, 1, 0, 0, 0, -u * x, -u * y]); b.append(u)
-            a.append([0, 0, 0, x, y, 1, -v * x, -v * y]); b.append(v)
-        }
-        guard let p = LinearSolver.solve(a, b) else { return nil }
-        return Homography(p + [1])
     }
 
     static func otsu(_ pixels: [UInt8]) -> UInt8 {

@@ -122,6 +122,7 @@ public struct Registrar: Sendable {
     /// just under the minimum) rather than read.
     func settled(_ fit: Registration, in image: GrayImage) -> Registration {
         var current = fit
+        let pitch = self.pitch
         for _ in 0..<4 {
             var better: Registration?
             for (dx, dy) in [(pitch.x, 0.0), (-pitch.x, 0.0), (0.0, pitch.y), (0.0, -pitch.y)] where dx != 0 || dy != 0 {
@@ -167,7 +168,8 @@ public struct Registrar: Sendable {
         let inv = b.inverse
         var worst = 0.0
         for f in template.fields { for box in f.boxes {
-            let p = inv.apply(a.apply(box[0] + box[2] / 2, box[1] + box[3] / 2).x, a.apply(box[0] + box[2] / 2, box[1] + box[3] / 2).y)
+            let q = a.apply(box[0] + box[2] / 2, box[1] + box[3] / 2)
+            let p = inv.apply(q.x, q.y)
             worst = max(worst, ((p.x - box[0] - box[2] / 2) * (p.x - box[0] - box[2] / 2) + (p.y - box[1] - box[3] / 2) * (p.y - box[1] - box[3] / 2)).squareRoot())
         } }
         return worst
@@ -247,12 +249,7 @@ public struct Registrar: Sendable {
     /// seen on a blurred photo) is no fit: the form must cover a tenth of the image or more.
     func isPlausible(_ h: Homography, in image: GrayImage) -> Bool {
         let corners = [(0.0, 0.0), (template.width, 0.0), (template.width, template.height), (0.0, template.height)].map { h.apply($0.0, $0.1) }
-        var area = 0.0
-        for i in 0..<4 {
-            let (a, b) = (corners[i], corners[(i + 1) % 4])
-            area += a.x * b.y - b.x * a.y
-        }
-        return abs(area) / 2 >= 0.1 * Double(image.width * image.height)
+        return Quad.area(corners) >= 0.1 * Double(image.width * image.height)
     }
 
     private func rank(_ r: Registration) -> Double { r.coverage - (r.residual.isFinite ? r.residual * 0.02 : 1) }
@@ -320,9 +317,6 @@ public struct Registrar: Sendable {
             return (outline ?? nil) != nil
         }
 
-        /// A start from the sheet's outline in the image as loaded, the template's top-left
-        /// corner on the outline corner `corner` steps clockwise from the image's top-left, and
-        /// tightened on the corner marks where they are found.
         /// Starts from the outline (the template's top-left corner on the outline corner
         /// `corner` steps clockwise from the image's top-left): tightened on the corner marks
         /// where they are found, and the ruled-line search run on the page set straight by the
@@ -342,14 +336,8 @@ public struct Registrar: Sendable {
             }
             // The page straightened by the outline, at the coarse search's size.
             let c = Double(registrar.coarseSide) / max(template.width, template.height)
-            let (rw, rh) = (Int(template.width * c), Int(template.height * c))
-            var straight = GrayImage(width: rw, height: rh)
-            image.withSampler { s in
-                for y in 0..<rh { for x in 0..<rw {
-                    let p = t.apply((Double(x) + 0.5) / c, (Double(y) + 0.5) / c)
-                    straight.pixels[y * rw + x] = UInt8(max(0, min(255, s.sample(x: p.x, y: p.y).rounded())))
-                } }
-            }
+            let straight = image.warped(width: Int(template.width * c), height: Int(template.height * c),
+                                        through: t.composed(after: Homography([1 / c, 0, 0.5 / c, 0, 1 / c, 0.5 / c, 0, 0, 1])))
             if let view = CoarseView(straight, side: registrar.coarseSide) {
                 let toImage = t.composed(after: Homography([1 / c, 0, 0, 0, 1 / c, 0, 0, 0, 1]))
                 for fit in registrar.coarseFits(view, count: 2) {

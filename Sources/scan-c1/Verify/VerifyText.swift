@@ -66,14 +66,16 @@ struct VerifyText {
     /// below cover every reason they give, anything else is shown as it is).
     func reason(_ text: String) -> String {
         guard lang == .id else { return text }
-        for (pattern, template) in Self.indonesian {
-            guard let re = try? NSRegularExpression(pattern: "^" + pattern + "$") else { continue }
-            let range = NSRange(text.startIndex..., in: text)
-            if re.firstMatch(in: text, range: range) != nil {
-                return re.stringByReplacingMatches(in: text, range: range, withTemplate: template)
-            }
+        let range = NSRange(text.startIndex..., in: text)
+        for (re, template) in Self.indonesianPatterns where re.firstMatch(in: text, range: range) != nil {
+            return re.stringByReplacingMatches(in: text, range: range, withTemplate: template)
         }
         return text
+    }
+
+    /// `indonesian`, compiled once.
+    static let indonesianPatterns: [(NSRegularExpression, String)] = indonesian.compactMap { pattern, template in
+        (try? NSRegularExpression(pattern: "^" + pattern + "$")).map { ($0, template) }
     }
 
     static let indonesian: [(String, String)] = [
@@ -94,6 +96,10 @@ struct VerifyText {
         (#"no rule of the form covers this number"#, "tidak ada aturan formulir untuk angka ini"),
         (#"no sum of the form confirms this number on its own.*"#,
          "tidak ada penjumlahan di formulir yang memastikan angka ini (salinan seperti 9 = 9 + 0 + 0 hanya dihitung bila kedua pembaca yakin)"),
+        (#"the bubbles say (\d+) too"#, "bulatan juga menunjukkan $1"),
+        (#"the bubbles say (\d+), the boxes (.*)"#, "bulatan menunjukkan $1, kotak $2"),
+        (#"the bubbles cannot be read as a number \((.*)\); the boxes say (.*)"#,
+         "bulatan tidak terbaca sebagai angka ($1); kotak menunjukkan $2"),
         (#"box (\d+) is unsure \((.*)\): the rules would accept (.*), a person should confirm it"#,
          "kotak $1 tidak pasti ($2): aturan menerima $3, petugas harus memastikan"),
     ]
