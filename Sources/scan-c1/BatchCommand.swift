@@ -64,11 +64,13 @@ struct BatchCommand: AsyncParsableCommand {
         }
         let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
         let options = BatchOptions(folder: folder, jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
-                                   pagePattern: stationPattern)
+                                   pagePattern: stationPattern, secondReading: reader.secondReading)
         let reader = self.reader
         let runner = BatchRunner(database: database, store: store, versions: versions, options: options) {
-            PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
-                        loader: ImageLoader(maxPixels: reader.maxPixels))
+            let scanner = PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
+                                      loader: ImageLoader(maxPixels: reader.maxPixels))
+            scanner.secondReading = reader.secondReading
+            return scanner
         }
         let stop = StopRequest()
         let interrupt = SignalWatcher(SIGINT) {

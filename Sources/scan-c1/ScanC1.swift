@@ -61,6 +61,11 @@ struct ReaderOptions: ParsableArguments {
     @Option(name: .long, help: "Largest image accepted, in pixels.")
     var maxPixels: Int = 64_000_000
 
+    @Option(name: .long, help: ArgumentHelp(
+        "When Tesseract reads a box: always, or where-needed (the classifier reads every box; Tesseract reads all but the boxes the classifier is sure of in numbers a sum confirms, where its opinion cannot change a value or status).",
+        valueName: "always|where-needed"))
+    var secondReading: SecondReading = .whereNeeded
+
     func validate() throws {
         if maxPixels < 1_000_000 { throw ValidationError("--max-pixels must be at least 1000000") }
     }
@@ -80,9 +85,13 @@ struct ReaderOptions: ParsableArguments {
             Diagnostics.error(error.description)
             throw ExitCode(Exit.setupFailed)
         }
-        return PageScanner(store: store, reader: try makeBoxReader(), loader: ImageLoader(maxPixels: maxPixels))
+        let scanner = PageScanner(store: store, reader: try makeBoxReader(), loader: ImageLoader(maxPixels: maxPixels))
+        scanner.secondReading = secondReading
+        return scanner
     }
 }
+
+extension SecondReading: ExpressibleByArgument {}
 
 enum Diagnostics {
     static func error(_ message: String) {

@@ -13,10 +13,13 @@ public struct BatchOptions: Sendable {
     /// A template id, or nil for auto.
     public var templateID: String?
     public var pagePattern: String
+    /// When Tesseract reads a box (recorded with the run; the scanner factory applies it).
+    public var secondReading: SecondReading
 
     public init(folder: String, jobs: Int, rescan: Bool = false, templateID: String? = nil,
-                pagePattern: String = StationChecker.defaultPagePattern) {
+                pagePattern: String = StationChecker.defaultPagePattern, secondReading: SecondReading = .whereNeeded) {
         self.folder = folder; self.jobs = jobs; self.rescan = rescan; self.templateID = templateID; self.pagePattern = pagePattern
+        self.secondReading = secondReading
     }
 }
 
@@ -105,7 +108,8 @@ public struct BatchRunner: Sendable {
         guard isDir.boolValue else { throw BatchError.notAFolder(options.folder) }
 
         let optionsJSON = JSON.string(["jobs": "\(options.jobs)", "rescan": "\(options.rescan)",
-                                       "template": options.templateID ?? "auto", "page_pattern": options.pagePattern])
+                                       "template": options.templateID ?? "auto", "page_pattern": options.pagePattern,
+                                       "second_reading": options.secondReading.rawValue])
         let runID = try database.startRun(folder: options.folder, versions: versions, options: optionsJSON)
         let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm"].map(FolderWalker.realPath))
         let entries = FolderWalker(skip: dbFiles).walk(options.folder)

@@ -4,6 +4,10 @@ import Foundation
 /// independently, then combines them. Disagreement lowers the combined probability, and both
 /// readings are kept so a person can see them.
 ///
+/// The classifier is the faster reader (about 0.25 ms a box against Tesseract's 2 ms), so it
+/// can read first (`firstReading`) and a caller that needs the second opinion only where it
+/// can change something asks for it with `read(_:first:)`.
+///
 /// Not thread-safe (it owns a Tesseract engine): one per worker.
 public final class BoxReader {
     public let tesseract: TesseractDigitReader
@@ -22,21 +26,37 @@ public final class BoxReader {
         }
     }
 
+    static func blankReading() -> BoxReading {
+        BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
+    }
+
+    /// The classifier's reading alone; nil when there is no classifier (Tesseract then reads
+    /// alone) or the box is blank.
+    public func firstReading(_ crop: BoxCrop) -> BoxReading? {
+        guard let classifier, !crop.isBlank else { return nil }
+        let p = classifier.probabilities(crop.normalized())
+        // Every class is kept, however unlikely: the combination multiplies these.
+        return BoxReading(candidates: zip(ConvNet.classes, p).map { Candidate(symbol: $0, probability: $1) }, source: "classifier")
+    }
+
     /// The combined reading plus each reader's own.
     public func read(_ crop: BoxCrop) -> (combined: BoxReading, readers: [BoxReading]) {
+        read(crop, first: firstReading(crop))
+    }
+
+    /// The combined reading plus each reader's own, reusing the classifier's reading `first`
+    /// (from `firstReading`) when the caller already has it.
+    public func read(_ crop: BoxCrop, first: BoxReading?) -> (combined: BoxReading, readers: [BoxReading]) {
         if crop.isBlank {
-            let r = BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
+            let r = Self.blankReading()
             return (r, [r])
         }
         let t = tesseract.read(crop)
-        guard let classifier else { return (t, [t]) }
-        let p = classifier.probabilities(crop.normalized())
-        let c = BoxReading(candidates: zip(ConvNet.classes, p).map { Candidate(symbol: $0, probability: $1) }
-                            .filter { $0.probability >= 0.001 }, source: "classifier")
+        guard let c = first ?? firstReading(crop) else { return (t, [t]) }
         var scores: [BoxSymbol: Double] = [:]
-        for (symbol, pc) in zip(ConvNet.classes, p) {
+        for symbol in ConvNet.classes {
             let pt = tesseractFloor + (1 - tesseractFloor) * t.probability(of: symbol)
-            scores[symbol] = pc * pow(pt, tesseractWeight)
+            scores[symbol] = c.probability(of: symbol) * pow(pt, tesseractWeight)
         }
         let total = scores.values.reduce(0, +)
         let combined = BoxReading(candidates: scores.map { Candidate(symbol: $0.key, probability: total > 0 ? $0.value / total : 0) }

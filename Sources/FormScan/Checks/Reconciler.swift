@@ -186,7 +186,10 @@ struct Reconciler {
         return (best, second, nodes <= limit)
     }
 
-    func check(boxes: [String: [BoxResult]]) -> (fields: [String: FieldResult], rules: [RuleResult]) {
+    /// - Returns: the fields and rules, and whether some reading satisfied every hard rule
+    ///   (false: fields were set aside or rules fail, decided by a search whose field order
+    ///   depends on every box's probability).
+    func check(boxes: [String: [BoxResult]]) -> (fields: [String: FieldResult], rules: [RuleResult], consistent: Bool) {
         var options: [String: FieldOptions] = [:]
         var fields: [String: FieldResult] = [:]
         for f in template.template.fields {
@@ -213,6 +216,7 @@ struct Reconciler {
             fields[f.id] = result
         }
         var (best, second, exact) = search(options)
+        let consistent = best != nil
         // No reading satisfies every rule: find the fewest fields (one, else two) whose removal
         // lets the rest agree; those go to review, the rest are settled by the rules that remain.
         var excluded: [String] = []
@@ -349,7 +353,7 @@ struct Reconciler {
             }
             fields[id] = f
         }
-        return (fields, rules)
+        return (fields, rules, consistent)
     }
 
     /// Whether a holding equality rule is real evidence for `field`. A copy (`a = b`, or a sum
@@ -393,10 +397,12 @@ struct Reconciler {
     }
 
     /// Every box read surely: both readers agree with the combined symbol, which is at least
-    /// `sureProbability`.
+    /// `sureProbability`. A box counts as read twice when two readers read it, when ink alone
+    /// says it is blank, or when a person entered it; one reader's answer is not double entry.
     func isSure(_ boxes: [BoxResult]) -> Bool {
         !boxes.isEmpty && boxes.allSatisfy { b in
             guard let top = b.candidates.first, top.probability >= sureProbability else { return false }
+            guard b.readers.count >= 2 || top.symbol == .blank || b.source == "person" else { return false }
             // Readers that disagree must not be sure of their own different answer.
             return b.readers.allSatisfy { $0.symbol == top.symbol || $0.probability < 0.9 }
         }

@@ -8,6 +8,8 @@ public final class PageScanner {
     public let store: TemplateStore
     public let reader: BoxReader
     public var loader: ImageLoader
+    /// When Tesseract reads a box (the classifier reads every box).
+    public var secondReading: SecondReading = .whereNeeded
     let cleaner = BoxCleaner()
 
     public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader()) {
@@ -107,20 +109,8 @@ public final class PageScanner {
         // Boxes
         let crops = cropBoxes(page, template: template, registration: registration)
         timings.cleaning = lap()
-        var boxes: [String: [BoxResult]] = [:]
-        for f in template.template.fields {
-            boxes[f.id] = (crops[f.id] ?? []).enumerated().map { i, crop in
-                guard let crop else {
-                    return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0, readers: [])
-                }
-                let (reading, readers) = reader.read(crop)
-                return BoxResult(position: i, symbol: reading.best?.symbol, candidates: reading.candidates,
-                                 source: reading.source, ink: (crop.inkFraction * 1000).rounded() / 1000,
-                                 readers: readers.map { ReaderVote(source: $0.source, symbol: $0.best?.symbol, probability: $0.best?.probability ?? 0) })
-            }
-        }
-        timings.reading = lap()
-        var (fields, rules) = Reconciler(template: template).check(boxes: boxes)
+        var (fields, rules, reconciling) = PageReading(reader: reader, template: template, policy: secondReading).run(crops: crops)
+        timings.reading = lap() - reconciling
         // 2024 page 2: the bubbles, a third reading of every digit.
         for f in template.template.fields where f.bubbles != nil {
             guard var result = fields[f.id],
@@ -129,7 +119,7 @@ public final class PageScanner {
             BubbleReader.apply(reading, to: &result)
             fields[f.id] = result
         }
-        timings.checks = lap()
+        timings.checks = lap() + reconciling
         let status = fields.values.map(\.status).max() ?? .missing
         let result = PageResult(file: path, template: template.id, templateTitle: template.template.title,
                           image: .init(width: loaded.originalWidth, height: loaded.originalHeight,

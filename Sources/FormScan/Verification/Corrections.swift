@@ -33,7 +33,7 @@ extension PageResult {
                           readers: [ReaderVote(source: "person", symbol: s, probability: 1)])
             }
         }
-        var (newFields, rules) = Reconciler(template: template).check(boxes: boxes)
+        var (newFields, rules, _) = Reconciler(template: template).check(boxes: boxes)
         for (id, value) in corrections {
             guard var f = newFields[id], let old = fields[id] else { continue }
             f.boxes = old.boxes

@@ -1,0 +1,43 @@
+import DigitReader
+import Foundation
+import Testing
+@testable import FormScan
+
+/// Tesseract reads only where its opinion can matter; the page comes out the same.
+@Suite("Second reading where needed")
+struct SecondReadingTests {
+    @Test("values and statuses are those of reading every box twice",
+          arguments: [("aluebatee-01-lembar1.jpg", true), ("aluebatee-01-lembar2.jpg", true), ("karanghampa-01-lembar2.png", true),
+                      // misread boxes make these inconsistent: the reconciler then weighs every box, all read twice
+                      ("ujongsimpang-02-lembar1.jpg", false), ("kubu-02-lembar1.jpg", false), ("simpangpeut-02-lembar2.jpg", false)])
+    func sameOutcome(page: String, consistent: Bool) throws {
+        let truth = try Fixtures.truth(page)
+        let scanner = try Fixtures.scanner()
+        scanner.secondReading = .always
+        let twice = try scanner.scan(path: Fixtures.kpu(page), templateID: truth.template)
+        scanner.secondReading = .whereNeeded
+        let lazy = try scanner.scan(path: Fixtures.kpu(page), templateID: truth.template)
+        #expect(lazy.status == twice.status)
+        for (id, f) in twice.fields {
+            let g = try #require(lazy.fields[id])
+            #expect(g.value == f.value && g.status == f.status, "\(id): \(String(describing: g.value)) \(g.status) read where needed, \(String(describing: f.value)) \(f.status) read twice")
+        }
+        #expect(lazy.rules.map(\.outcome) == twice.rules.map(\.outcome))
+        // Every box read once was read surely by the classifier, in a verified number.
+        var once = 0
+        for f in lazy.fields.values {
+            for b in f.boxes where b.source == "classifier" {
+                once += 1
+                #expect(f.status == .verified)
+                #expect((b.candidates.first?.probability ?? 0) >= PageReading.sureFirstReading)
+            }
+            // Numbers a person must look at carry both readers' votes for every inked box.
+            if f.status != .verified {
+                #expect(f.boxes.allSatisfy { $0.source != "classifier" })
+            }
+        }
+        #expect(twice.fields.values.allSatisfy { $0.boxes.allSatisfy { $0.source != "classifier" } })
+        // Some boxes are spared on a page whose readings add up: the point of it.
+        #expect(consistent ? once > 0 : once == 0)
+    }
+}
