@@ -18,36 +18,44 @@ public struct GrayImage: Sendable, Equatable {
         self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(x: Int, y: Int) -> UInt8 {
         get { pixels[y * width + x] }
         set { pixels[y * width + x] = newValue }
     }
 
     /// Pixel at (x, y), or `outside` when the point is off the image.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func value(x: Int, y: Int, outside: UInt8 = 255) -> UInt8 {
         (x < 0 || y < 0 || x >= width || y >= height) ? outside : pixels[y * width + x]
     }
 
     /// Bilinear sample at a real-valued point; `outside` off the image.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func sample(x: Double, y: Double, outside: UInt8 = 255) -> Double {
         withSampler { $0.sample(x: x, y: y, outside: outside) }
     }
 
     /// Lends a bilinear sampler over the pixels for the duration of `body` (hot loops: no
     /// bounds checks or copy-on-write checks per sample).
+    @inlinable
     public func withSampler<R>(_ body: (Sampler) -> R) -> R {
         pixels.withUnsafeBufferPointer { body(Sampler(pixels: $0, width: width, height: height)) }
     }
 
     /// `sample(x:y:)` over borrowed pixels; valid only inside `withSampler`.
+    /// Inlinable: FormScan's registration and box warping call it millions of times a page.
+    @frozen
     public struct Sampler {
-        let pixels: UnsafeBufferPointer<UInt8>
+        @usableFromInline let pixels: UnsafeBufferPointer<UInt8>
         public let width: Int, height: Int
 
-        @inline(__always)
+        @inlinable
+        init(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int) {
+            self.pixels = pixels; self.width = width; self.height = height
+        }
+
+        @inlinable @inline(__always)
         public func sample(x: Double, y: Double, outside: UInt8 = 255) -> Double {
             let fx = x.rounded(.down), fy = y.rounded(.down)
             let ix = Int(fx), iy = Int(fy)
@@ -90,18 +98,29 @@ public struct GrayImage: Sendable, Equatable {
             }
             return out
         }
-        // Shrinking: average every source pixel that falls into the destination cell.
+        // Shrinking: average every source pixel that falls into the destination cell. The rows
+        // of a cell are first added column by column (a loop the compiler vectorises), then the
+        // columns of each cell.
+        let width = self.width, height = self.height
+        let xs = (0...w).map { Int(Double($0) * sx) }
+        var columns = [Int32](repeating: 0, count: width)
         pixels.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                let y0 = Int(Double(y) * sy), y1 = max(y0 + 1, min(height, Int(Double(y + 1) * sy)))
-                for x in 0..<w {
-                    let x0 = Int(Double(x) * sx), x1 = max(x0 + 1, min(width, Int(Double(x + 1) * sx)))
-                    var sum = 0
-                    for yy in y0..<y1 {
-                        let row = yy * width
-                        for xx in x0..<x1 { sum += Int(src[row + xx]) }
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                columns.withUnsafeMutableBufferPointer { columns in
+                    for y in 0..<h {
+                        let y0 = Int(Double(y) * sy), y1 = max(y0 + 1, min(height, Int(Double(y + 1) * sy)))
+                        for xx in 0..<width { columns[xx] = 0 }
+                        for yy in y0..<y1 {
+                            let row = yy * width
+                            for xx in 0..<width { columns[xx] &+= Int32(src[row + xx]) }
+                        }
+                        for x in 0..<w {
+                            let x0 = xs[x], x1 = max(x0 + 1, min(width, xs[x + 1]))
+                            var sum = 0
+                            for xx in x0..<x1 { sum += Int(columns[xx]) }
+                            dst[y * w + x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
+                        }
                     }
-                    out.pixels[y * w + x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
                 }
             }
         }

@@ -14,27 +14,29 @@ struct InkMap {
         height = image.height
         let w = width, h = height
         var integral = [Int](repeating: 0, count: (w + 1) * (h + 1))
-        image.pixels.withUnsafeBufferPointer { px in
-            for y in 0..<h {
-                var rowSum = 0
-                for x in 0..<w {
-                    rowSum += Int(px[y * w + x])
-                    integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + rowSum
-                }
-            }
-        }
         var out = [UInt8](repeating: 0, count: w * h)
         image.pixels.withUnsafeBufferPointer { px in
-            integral.withUnsafeBufferPointer { ii in
+            integral.withUnsafeMutableBufferPointer { ii in
                 for y in 0..<h {
-                    let y0 = max(0, y - radius), y1 = min(h, y + radius + 1)
+                    var rowSum = 0
                     for x in 0..<w {
-                        let x0 = max(0, x - radius), x1 = min(w, x + radius + 1)
-                        let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
-                        let mean = sum / ((y1 - y0) * (x1 - x0))
-                        let v = Int(px[y * w + x])
-                        // darker than the neighbourhood by a margin, and not near-white
-                        if v < mean - contrast && v < 200 { out[y * w + x] = 1 }
+                        rowSum += Int(px[y * w + x])
+                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
+                    }
+                }
+            }
+            integral.withUnsafeBufferPointer { ii in
+                out.withUnsafeMutableBufferPointer { o in
+                    for y in 0..<h {
+                        let y0 = max(0, y - radius), y1 = min(h, y + radius + 1)
+                        for x in 0..<w {
+                            let x0 = max(0, x - radius), x1 = min(w, x + radius + 1)
+                            let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
+                            let mean = sum / ((y1 - y0) * (x1 - x0))
+                            let v = Int(px[y * w + x])
+                            // darker than the neighbourhood by a margin, and not near-white
+                            if v < mean - contrast && v < 200 { o[y * w + x] = 1 }
+                        }
                     }
                 }
             }

@@ -25,8 +25,8 @@ struct PageOutline {
         // higher thresholds are tried too, and lower ones for a sheet partly in shadow. The
         // region that best fills its quadrilateral wins.
         let otsu = Double(Self.otsu(small.pixels))
-        let sorted = small.pixels.sorted()
-        let bright = Double(sorted[sorted.count * 97 / 100]), dark = Double(sorted[sorted.count / 10])
+        let n = small.pixels.count
+        let bright = Double(Self.rankValue(small.pixels, n * 97 / 100)), dark = Double(Self.rankValue(small.pixels, n / 10))
         var found: [(corners: [(Double, Double)], area: Double, solidity: Double)] = []
         // Lower cuts last: a sheet half in shadow is darker than the split on its shaded side
         // (but a low cut can also join a grey screen bezel to a sheet shown on it).
@@ -51,16 +51,19 @@ struct PageOutline {
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
     /// image it covers and how much of that quadrilateral the region fills (1: a clean sheet).
     static func sheet(_ small: GrayImage, width w: Int, height h: Int, threshold: UInt8) -> (corners: [(Double, Double)], area: Double, solidity: Double)? {
-        var bright = small.pixels.map { $0 > threshold }
+        let open = small.pixels.map { $0 > threshold }
         // Close small dark gaps (ruled lines, text) so the sheet is one region: a dark pixel with
         // bright pixels 2 px away on both sides in either direction becomes bright.
-        var closed = bright
-        for y in 0..<h { for x in 0..<w where !bright[y * w + x] {
-            let l = x >= 2 && bright[y * w + x - 2], r = x + 2 < w && bright[y * w + x + 2]
-            let u = y >= 2 && bright[(y - 2) * w + x], d = y + 2 < h && bright[(y + 2) * w + x]
-            if (l && r) || (u && d) { closed[y * w + x] = true }
-        } }
-        bright = closed
+        var bright = open
+        open.withUnsafeBufferPointer { b in
+            bright.withUnsafeMutableBufferPointer { closed in
+                for y in 0..<h { for x in 0..<w where !b[y * w + x] {
+                    let l = x >= 2 && b[y * w + x - 2], r = x + 2 < w && b[y * w + x + 2]
+                    let u = y >= 2 && b[(y - 2) * w + x], d = y + 2 < h && b[(y + 2) * w + x]
+                    if (l && r) || (u && d) { closed[y * w + x] = true }
+                } }
+            }
+        }
         guard let region = Self.largestRegion(bright, width: w, height: h) else { return nil }
         let fraction = Double(region.count) / Double(w * h)
         guard fraction > 0.08, fraction < 0.97 else { return nil }
@@ -148,6 +151,18 @@ struct PageOutline {
         return out
     }
 
+    /// The value at position `rank` of the pixels sorted ascending (a histogram, not a sort).
+    static func rankValue(_ pixels: [UInt8], _ rank: Int) -> UInt8 {
+        var hist = [Int](repeating: 0, count: 256)
+        for p in pixels { hist[Int(p)] += 1 }
+        var seen = 0
+        for v in 0..<256 {
+            seen += hist[v]
+            if seen > rank { return UInt8(v) }
+        }
+        return 255
+    }
+
     static func otsu(_ pixels: [UInt8]) -> UInt8 {
         var hist = [Double](repeating: 0, count: 256)
         for p in pixels { hist[Int(p)] += 1 }
@@ -167,25 +182,59 @@ struct PageOutline {
         return UInt8(threshold)
     }
 
-    /// Indices of the largest 4-connected region of true pixels.
+    /// Indices of the largest 4-connected region of true pixels (the first found on ties), in
+    /// the order a depth-first flood from its first pixel visits them.
     static func largestRegion(_ mask: [Bool], width w: Int, height h: Int) -> [Int]? {
-        var seen = [Bool](repeating: false, count: mask.count)
-        var best: [Int] = []
-        var stack: [Int] = []
-        for start in mask.indices where mask[start] && !seen[start] {
-            var region: [Int] = []
-            stack.append(start); seen[start] = true
-            while let i = stack.popLast() {
-                region.append(i)
-                let x = i % w, y = i / w
-                if x > 0, mask[i - 1], !seen[i - 1] { seen[i - 1] = true; stack.append(i - 1) }
-                if x < w - 1, mask[i + 1], !seen[i + 1] { seen[i + 1] = true; stack.append(i + 1) }
-                if y > 0, mask[i - w], !seen[i - w] { seen[i - w] = true; stack.append(i - w) }
-                if y < h - 1, mask[i + w], !seen[i + w] { seen[i + w] = true; stack.append(i + w) }
+        // A false border around the mask: the flood needs no bounds checks or divisions.
+        let pw = w + 2
+        var padded = [Bool](repeating: false, count: pw * (h + 2))
+        for y in 0..<h { for x in 0..<w where mask[y * w + x] { padded[(y + 1) * pw + x + 1] = true } }
+        var seen = [Bool](repeating: false, count: padded.count)
+        var stack = [Int](repeating: 0, count: w * h)
+        var bestStart = -1, bestCount = 0
+        /// Floods from `start`, marking `seen`; calls `visit` for every pixel; returns the count.
+        func flood(_ start: Int, _ m: UnsafeBufferPointer<Bool>, _ seen: UnsafeMutableBufferPointer<Bool>,
+                   _ stack: UnsafeMutableBufferPointer<Int>, _ visit: (Int) -> Void) -> Int {
+            var top = 0, count = 0
+            stack[top] = start; top += 1; seen[start] = true
+            while top > 0 {
+                top -= 1
+                let i = stack[top]
+                visit(i)
+                count += 1
+                // Same order as left, right, up, down with bounds checks.
+                if m[i - 1], !seen[i - 1] { seen[i - 1] = true; stack[top] = i - 1; top += 1 }
+                if m[i + 1], !seen[i + 1] { seen[i + 1] = true; stack[top] = i + 1; top += 1 }
+                if m[i - pw], !seen[i - pw] { seen[i - pw] = true; stack[top] = i - pw; top += 1 }
+                if m[i + pw], !seen[i + pw] { seen[i + pw] = true; stack[top] = i + pw; top += 1 }
             }
-            if region.count > best.count { best = region }
+            return count
         }
-        return best.isEmpty ? nil : best
+        padded.withUnsafeBufferPointer { m in
+            seen.withUnsafeMutableBufferPointer { s in
+                stack.withUnsafeMutableBufferPointer { st in
+                    for y in 1...max(1, h) where h > 0 {
+                        for start in (y * pw + 1)..<(y * pw + 1 + w) where m[start] && !s[start] {
+                            let count = flood(start, m, s, st) { _ in }
+                            if count > bestCount { bestCount = count; bestStart = start }
+                        }
+                    }
+                }
+            }
+        }
+        guard bestStart >= 0 else { return nil }
+        // The winner's pixels, again, collected in image indices.
+        var again = [Bool](repeating: false, count: padded.count)
+        var region: [Int] = []
+        region.reserveCapacity(bestCount)
+        padded.withUnsafeBufferPointer { m in
+            again.withUnsafeMutableBufferPointer { s in
+                stack.withUnsafeMutableBufferPointer { st in
+                    _ = flood(bestStart, m, s, st) { p in region.append((p / pw - 1) * w + p % pw - 1) }
+                }
+            }
+        }
+        return region
     }
 
     /// Andrew's monotone chain; counter-clockwise in a y-up frame.
