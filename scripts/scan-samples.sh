@@ -22,7 +22,7 @@ echo "== 2024 phone photos (pages 2 and 3 of one station): bubbles read, the wri
 echo
 echo "== every sample folder as a batch into SQLite, then one row per station as CSV =="
 db="${TMPDIR:-/tmp}/scan-c1-samples.sqlite"
-"$bin" batch SampleScans --db "$db" --quiet || true
+"$bin" batch SampleScans --db "$db" --rescan --quiet || true  # --rescan: rows left by an older version are read again
 "$bin" export --db "$db" --format csv -o "${TMPDIR:-/tmp}/scan-c1-stations.csv"
 echo "stations written to ${TMPDIR:-/tmp}/scan-c1-stations.csv"
 # exit 1 (some fields need review) is the expected outcome with today's reader
