@@ -20,8 +20,10 @@ struct InkMap {
                 for y in 0..<h {
                     var rowSum = 0
                     for x in 0..<w {
-                        rowSum += Int(px[y * w + x])
-                        ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + rowSum
+                        // Wrapping arithmetic in the hot loops (indices are in range): overflow
+                        // checks keep the compiler from optimising them.
+                        rowSum &+= Int(px[y &* w &+ x])
+                        ii[(y &+ 1) &* (w &+ 1) &+ x &+ 1] = ii[y &* (w &+ 1) &+ x &+ 1] &+ rowSum
                     }
                 }
             }
@@ -31,11 +33,12 @@ struct InkMap {
                         let y0 = max(0, y - radius), y1 = min(h, y + radius + 1)
                         for x in 0..<w {
                             let x0 = max(0, x - radius), x1 = min(w, x + radius + 1)
-                            let sum = ii[y1 * (w + 1) + x1] - ii[y0 * (w + 1) + x1] - ii[y1 * (w + 1) + x0] + ii[y0 * (w + 1) + x0]
-                            let mean = sum / ((y1 - y0) * (x1 - x0))
-                            let v = Int(px[y * w + x])
+                            let w1 = w &+ 1
+                            let sum = ii[y1 &* w1 &+ x1] &- ii[y0 &* w1 &+ x1] &- ii[y1 &* w1 &+ x0] &+ ii[y0 &* w1 &+ x0]
+                            let mean = sum / ((y1 &- y0) &* (x1 &- x0))
+                            let v = Int(px[y &* w &+ x])
                             // darker than the neighbourhood by a margin, and not near-white
-                            if v < mean - contrast && v < 200 { o[y * w + x] = 1 }
+                            if v < mean - contrast && v < 200 { o[y &* w &+ x] = 1 }
                         }
                     }
                 }

@@ -57,11 +57,15 @@ struct PageOutline {
         var bright = open
         open.withUnsafeBufferPointer { b in
             bright.withUnsafeMutableBufferPointer { closed in
-                for y in 0..<h { for x in 0..<w where !b[y * w + x] {
-                    let l = x >= 2 && b[y * w + x - 2], r = x + 2 < w && b[y * w + x + 2]
-                    let u = y >= 2 && b[(y - 2) * w + x], d = y + 2 < h && b[(y + 2) * w + x]
-                    if (l && r) || (u && d) { closed[y * w + x] = true }
-                } }
+                for y in 0..<h {
+                    let row = y &* w
+                    for x in 0..<w where !b[row &+ x] {
+                        let i = row &+ x
+                        let l = x >= 2 && b[i &- 2], r = x &+ 2 < w && b[i &+ 2]
+                        let u = y >= 2 && b[i &- 2 &* w], d = y &+ 2 < h && b[i &+ 2 &* w]
+                        if (l && r) || (u && d) { closed[i] = true }
+                    }
+                }
             }
         }
         guard let region = Self.largestRegion(bright, width: w, height: h) else { return nil }
@@ -70,17 +74,26 @@ struct PageOutline {
         // Boundary points of the region, hull, best quadrilateral.
         var inRegion = [Bool](repeating: false, count: w * h)
         for i in region { inRegion[i] = true }
-        var boundary: [(Double, Double)] = []
-        for i in region {
-            let x = i % w, y = i / w
-            if x == 0 || y == 0 || x == w - 1 || y == h - 1 || !inRegion[i - 1] || !inRegion[i + 1] || !inRegion[i - w] || !inRegion[i + w] {
-                boundary.append((Double(x) + 0.5, Double(y) + 0.5))
-            }
+        func onBoundary(_ i: Int, _ x: Int, _ y: Int) -> Bool {
+            x == 0 || y == 0 || x == w &- 1 || y == h &- 1 || !inRegion[i &- 1] || !inRegion[i &+ 1] || !inRegion[i &- w] || !inRegion[i &+ w]
         }
         // A sheet lying inside the photo: its edge barely touches the frame. A scan (or a photo
-        // cropped to the page) is left to the ruled-line search.
-        let onFrame = boundary.filter { $0.0 < 1 || $0.1 < 1 || $0.0 > Double(w) - 1 || $0.1 > Double(h) - 1 }.count
-        guard Double(onFrame) < 0.05 * Double(boundary.count) else { return nil }
+        // cropped to the page) is left to the ruled-line search. (Counted before the boundary is
+        // listed: every image goes through here, and a scan fails here at every cut.)
+        var boundaryCount = 0, onFrame = 0
+        for y in 0..<h {
+            for x in 0..<w where inRegion[y &* w &+ x] && onBoundary(y &* w &+ x, x, y) {
+                boundaryCount &+= 1
+                if x == 0 || y == 0 || x == w &- 1 || y == h &- 1 { onFrame &+= 1 }
+            }
+        }
+        guard Double(onFrame) < 0.05 * Double(boundaryCount) else { return nil }
+        var boundary: [(Double, Double)] = []
+        boundary.reserveCapacity(boundaryCount)
+        for i in region {
+            let x = i % w, y = i / w
+            if onBoundary(i, x, y) { boundary.append((Double(x) + 0.5, Double(y) + 0.5)) }
+        }
         let hull = Self.convexHull(boundary)
         guard hull.count >= 4, var quad = Self.largestQuad(hull) else { return nil }
         // The sheet's sides are straight where its corners may not be (a corner under a bag,
@@ -185,56 +198,50 @@ struct PageOutline {
     /// Indices of the largest 4-connected region of true pixels (the first found on ties), in
     /// the order a depth-first flood from its first pixel visits them.
     static func largestRegion(_ mask: [Bool], width w: Int, height h: Int) -> [Int]? {
-        // A false border around the mask: the flood needs no bounds checks or divisions.
-        let pw = w + 2
-        var padded = [Bool](repeating: false, count: pw * (h + 2))
-        for y in 0..<h { for x in 0..<w where mask[y * w + x] { padded[(y + 1) * pw + x + 1] = true } }
-        var seen = [Bool](repeating: false, count: padded.count)
-        var stack = [Int](repeating: 0, count: w * h)
-        var bestStart = -1, bestCount = 0
-        /// Floods from `start`, marking `seen`; calls `visit` for every pixel; returns the count.
-        func flood(_ start: Int, _ m: UnsafeBufferPointer<Bool>, _ seen: UnsafeMutableBufferPointer<Bool>,
-                   _ stack: UnsafeMutableBufferPointer<Int>, _ visit: (Int) -> Void) -> Int {
-            var top = 0, count = 0
-            stack[top] = start; top += 1; seen[start] = true
-            while top > 0 {
-                top -= 1
-                let i = stack[top]
-                visit(i)
-                count += 1
-                // Same order as left, right, up, down with bounds checks.
-                if m[i - 1], !seen[i - 1] { seen[i - 1] = true; stack[top] = i - 1; top += 1 }
-                if m[i + 1], !seen[i + 1] { seen[i + 1] = true; stack[top] = i + 1; top += 1 }
-                if m[i - pw], !seen[i - pw] { seen[i - pw] = true; stack[top] = i - pw; top += 1 }
-                if m[i + pw], !seen[i + pw] { seen[i + pw] = true; stack[top] = i + pw; top += 1 }
+        guard w > 0, h > 0 else { return nil }
+        // A false border around the mask: the flood needs no bounds checks. Raw buffers, filled
+        // only where read (this runs six times on every image).
+        let pw = w &+ 2, n = pw &* (h &+ 2)
+        let m = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
+        let seen = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
+        let stack = UnsafeMutablePointer<Int>.allocate(capacity: w &* h)
+        var current = UnsafeMutablePointer<Int>.allocate(capacity: w &* h)
+        var best = UnsafeMutablePointer<Int>.allocate(capacity: w &* h)
+        defer { m.deallocate(); seen.deallocate(); stack.deallocate(); current.deallocate(); best.deallocate() }
+        m.initialize(repeating: false)
+        seen.initialize(repeating: false)
+        mask.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                let row = (y &+ 1) &* pw &+ 1, srow = y &* w
+                for x in 0..<w { m[row &+ x] = src[srow &+ x] }
             }
-            return count
         }
-        padded.withUnsafeBufferPointer { m in
-            seen.withUnsafeMutableBufferPointer { s in
-                stack.withUnsafeMutableBufferPointer { st in
-                    for y in 1...max(1, h) where h > 0 {
-                        for start in (y * pw + 1)..<(y * pw + 1 + w) where m[start] && !s[start] {
-                            let count = flood(start, m, s, st) { _ in }
-                            if count > bestCount { bestCount = count; bestStart = start }
-                        }
-                    }
+        var bestCount = 0
+        for y in 0..<h {
+            for x in 0..<w {
+                let start = (y &+ 1) &* pw &+ x &+ 1
+                guard m[start], !seen[start] else { continue }
+                // Depth first, neighbours pushed left, right, up, down.
+                var top = 1, count = 0
+                stack[0] = start; seen[start] = true
+                while top > 0 {
+                    top &-= 1
+                    let i = stack[top]
+                    current[count] = i; count &+= 1
+                    let l = i &- 1, r = i &+ 1, u = i &- pw, d = i &+ pw
+                    if m[l], !seen[l] { seen[l] = true; stack[top] = l; top &+= 1 }
+                    if m[r], !seen[r] { seen[r] = true; stack[top] = r; top &+= 1 }
+                    if m[u], !seen[u] { seen[u] = true; stack[top] = u; top &+= 1 }
+                    if m[d], !seen[d] { seen[d] = true; stack[top] = d; top &+= 1 }
                 }
+                if count > bestCount { bestCount = count; swap(&current, &best) }
             }
         }
-        guard bestStart >= 0 else { return nil }
-        // The winner's pixels, again, collected in image indices.
-        var again = [Bool](repeating: false, count: padded.count)
-        var region: [Int] = []
-        region.reserveCapacity(bestCount)
-        padded.withUnsafeBufferPointer { m in
-            again.withUnsafeMutableBufferPointer { s in
-                stack.withUnsafeMutableBufferPointer { st in
-                    _ = flood(bestStart, m, s, st) { p in region.append((p / pw - 1) * w + p % pw - 1) }
-                }
-            }
+        guard bestCount > 0 else { return nil }
+        return (0..<bestCount).map { k in
+            let p = best[k]
+            return (p / pw &- 1) &* w &+ p % pw &- 1
         }
-        return region
     }
 
     /// Andrew's monotone chain; counter-clockwise in a y-up frame.
