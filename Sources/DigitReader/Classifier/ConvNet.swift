@@ -69,30 +69,62 @@ public struct ConvNet: Sendable {
         return e.map { $0 / s }
     }
 
-    /// Valid 5x5 convolution, ReLU, then 2x2 max-pool; NHWC in and out.
+    /// Valid 5x5 convolution, ReLU, then 2x2 max-pool; NHWC in and out. The filters are
+    /// computed five vectors at a time (20 = 5 x 4 lanes, 40 = 5 x 8): the five accumulators
+    /// stay in registers while the 25 x `channels` inputs of an output position are added, in
+    /// the order of a plain loop, so the results are those of one (about 2x faster).
     static func convReluPool(_ x: [Float], size: Int, channels c: Int, weights: [Float], bias: [Float], filters f: Int) -> [Float] {
-        let o = size - 4
-        var conv = [Float](repeating: 0, count: o * o * f)
-        x.withUnsafeBufferPointer { xp in weights.withUnsafeBufferPointer { wp in conv.withUnsafeMutableBufferPointer { cp in
+        switch f {
+        case 20: return reluPool(conv(x, size: size, channels: c, weights: weights, bias: bias, lanes: SIMD4<Float>.self), size: size - 4, filters: f)
+        case 40: return reluPool(conv(x, size: size, channels: c, weights: weights, bias: bias, lanes: SIMD8<Float>.self), size: size - 4, filters: f)
+        default: preconditionFailure("ConvNet layers have 20 or 40 filters (checked when the weights load)")
+        }
+    }
+
+    /// Valid 5x5 convolution with 5 x `V.scalarCount` filters.
+    static func conv<V: SIMD>(_ x: [Float], size: Int, channels c: Int, weights: [Float], bias: [Float], lanes: V.Type) -> [Float] where V.Scalar == Float {
+        let n = V.scalarCount, f = 5 * n, o = size - 4
+        precondition(x.count >= size * size * c && weights.count == 25 * c * f && bias.count == f)
+        var b = [V](repeating: V(), count: 5)
+        for q in 0..<5 { for l in 0..<n { b[q][l] = bias[q * n + l] } }
+        var out = [Float](repeating: 0, count: o * o * f)
+        x.withUnsafeBufferPointer { xp in weights.withUnsafeBytes { wr in out.withUnsafeMutableBytes { cr in
+            // Wrapping arithmetic: the offsets are in range by the precondition above.
+            let stride = n &* 4
             for oy in 0..<o {
                 for ox in 0..<o {
-                    let out = (oy * o + ox) * f
-                    for k in 0..<f { cp[out + k] = bias[k] }
+                    var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3], a4 = b[4]
                     for ky in 0..<5 {
                         for kx in 0..<5 {
-                            let inBase = ((oy + ky) * size + (ox + kx)) * c
-                            let wBase = (ky * 5 + kx) * c
+                            let inBase = ((oy &+ ky) &* size &+ (ox &+ kx)) &* c
+                            let wBase = (ky &* 5 &+ kx) &* c
                             for ci in 0..<c {
-                                let v = xp[inBase + ci]
+                                let v = xp[inBase &+ ci]
                                 if v == 0 { continue }
-                                let wRow = (wBase + ci) * f
-                                for k in 0..<f { cp[out + k] += v * wp[wRow + k] }
+                                let vv = V(repeating: v)
+                                let w = (wBase &+ ci) &* f &* 4
+                                a0 = a0 + vv * wr.loadUnaligned(fromByteOffset: w, as: V.self)
+                                a1 = a1 + vv * wr.loadUnaligned(fromByteOffset: w &+ stride, as: V.self)
+                                a2 = a2 + vv * wr.loadUnaligned(fromByteOffset: w &+ 2 &* stride, as: V.self)
+                                a3 = a3 + vv * wr.loadUnaligned(fromByteOffset: w &+ 3 &* stride, as: V.self)
+                                a4 = a4 + vv * wr.loadUnaligned(fromByteOffset: w &+ 4 &* stride, as: V.self)
                             }
                         }
                     }
+                    let at = (oy &* o &+ ox) &* f &* 4
+                    cr.storeBytes(of: a0, toByteOffset: at, as: V.self)
+                    cr.storeBytes(of: a1, toByteOffset: at &+ stride, as: V.self)
+                    cr.storeBytes(of: a2, toByteOffset: at &+ 2 &* stride, as: V.self)
+                    cr.storeBytes(of: a3, toByteOffset: at &+ 3 &* stride, as: V.self)
+                    cr.storeBytes(of: a4, toByteOffset: at &+ 4 &* stride, as: V.self)
                 }
             }
         } } }
+        return out
+    }
+
+    /// ReLU and 2x2 max-pool over an `o` x `o` x `f` map.
+    static func reluPool(_ conv: [Float], size o: Int, filters f: Int) -> [Float] {
         let p = o / 2
         var pooled = [Float](repeating: 0, count: p * p * f)
         for py in 0..<p {
