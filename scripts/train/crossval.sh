@@ -6,6 +6,7 @@
 # classifier alone, combined). A fold whose classifier exists is not trained again (delete
 # WORK_DIR/foldN/models/classifier.bin to retrain).
 # usage: scripts/train/crossval.sh WORK_DIR [FOLD...]   (folds 1-5; default all, two at a time)
+# TRAIN_ARGS: extra options for train_classifier.py (the shipped recipe: see Models/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:?work dir}; shift || true
@@ -20,7 +21,8 @@ run_fold() {
     local i=$1 hold=${FOLDS[$(($1 - 1))]}
     local dir="$WORK/fold$i"
     mkdir -p "$dir/models" "$dir/pages"
-    [ -f "$dir/models/classifier.bin" ] || OPENBLAS_NUM_THREADS=1 python3 scripts/train/train_classifier.py \
+    # shellcheck disable=SC2086
+    [ -f "$dir/models/classifier.bin" ] || OPENBLAS_NUM_THREADS=1 python3 scripts/train/train_classifier.py ${TRAIN_ARGS:-} \
         --real "$WORK/realboxes" --holdout "$hold" --out "$dir/models/classifier.bin" > "$dir/train.log" 2>&1
     ln -sf "$TESS" "$dir/models/eng.traineddata"
     # The Tesseract model never trains on real boxes: every fold can use the shipped one.
