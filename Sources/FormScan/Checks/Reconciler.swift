@@ -186,10 +186,11 @@ struct Reconciler {
         return (best, second, nodes <= limit)
     }
 
-    /// - Returns: the fields and rules, and whether some reading satisfied every hard rule
-    ///   (false: fields were set aside or rules fail, decided by a search whose field order
-    ///   depends on every box's probability).
-    func check(boxes: [String: [BoxResult]]) -> (fields: [String: FieldResult], rules: [RuleResult], consistent: Bool) {
+    /// - Returns: the fields and rules, and whether the outcome weighed every box's probability:
+    ///   true when no single number could be set aside and pairs were looked for among the
+    ///   least sure fields (elsewhere a box read surely, locked, only shifts every assignment's
+    ///   probability by the same factor).
+    func check(boxes: [String: [BoxResult]]) -> (fields: [String: FieldResult], rules: [RuleResult], weighedEveryBox: Bool) {
         var options: [String: FieldOptions] = [:]
         var fields: [String: FieldResult] = [:]
         for f in template.template.fields {
@@ -216,7 +217,7 @@ struct Reconciler {
             fields[f.id] = result
         }
         var (best, second, exact) = search(options)
-        let consistent = best != nil
+        var weighedEveryBox = false
         // No reading satisfies every rule: find the fewest fields (one, else two) whose removal
         // lets the rest agree; those go to review, the rest are settled by the rules that remain.
         var excluded: [String] = []
@@ -242,6 +243,7 @@ struct Reconciler {
             }
             for f in confidence { attempt([f]) }
             if found == nil {
+                weighedEveryBox = true
                 let unsure = Array(confidence.prefix(10))
                 for i in unsure.indices { for j in unsure.indices where j > i { attempt([unsure[i], unsure[j]]) } }
             }
@@ -353,7 +355,7 @@ struct Reconciler {
             }
             fields[id] = f
         }
-        return (fields, rules, consistent)
+        return (fields, rules, weighedEveryBox)
     }
 
     /// Whether a holding equality rule is real evidence for `field`. A copy (`a = b`, or a sum

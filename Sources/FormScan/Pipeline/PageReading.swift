@@ -51,11 +51,11 @@ struct PageReading {
         var reconciling = Duration.zero
         while true {
             let start = clock.now
-            let (fields, rules, consistent) = reconciler.check(boxes: boxes)
+            let (fields, rules, weighedEveryBox) = reconciler.check(boxes: boxes)
             reconciling += clock.now - start
-            // With no consistent reading the reconciler looks for the numbers to set aside among
-            // the least sure fields, so every probability counts: read every box twice.
-            let needing = consistent ? pending.keys.filter { !settled($0, fields: fields) } : Array(pending.keys)
+            // When no single number could be set aside, the reconciler looks for two among the
+            // least sure fields, so every probability counts: read every box twice.
+            let needing = weighedEveryBox ? Array(pending.keys) : pending.keys.filter { !settled($0, fields: fields) }
             if needing.isEmpty {
                 let ms = Double(reconciling.components.seconds) * 1000 + Double(reconciling.components.attoseconds) / 1e15
                 return (fields, rules, ms)
