@@ -10,8 +10,11 @@ public enum SecondReading: String, Sendable, CaseIterable, Codable {
     /// those the second reading cannot change: the classifier is sure of each box (at least
     /// `PageReading.sureFirstReading`, which the rules never overturn with or without
     /// Tesseract's opinion) and a sum of the form confirms the number on its own, with every
-    /// other number of those rules confirmed too. Values and statuses come out as with `always`
-    /// (only the probabilities shown for those boxes differ); the page is read 2-3x faster.
+    /// other number of those rules confirmed too; and every box when the reconciler had to weigh
+    /// pairs of numbers to set aside (that search ranks fields by every box's probability).
+    /// Values and statuses come out as with `always` (only the probabilities shown for the boxes
+    /// read once differ); a page is read 2-5x faster. A number that a later check (the 2024
+    /// bubbles, a station rule) sends to review keeps the classifier's vote alone for those boxes.
     case whereNeeded = "where-needed"
 }
 
