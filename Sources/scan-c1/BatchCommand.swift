@@ -67,10 +67,8 @@ struct BatchCommand: AsyncParsableCommand {
                                    pagePattern: stationPattern, secondReading: reader.secondReading)
         let reader = self.reader
         let runner = BatchRunner(database: database, store: store, versions: versions, options: options) {
-            let scanner = PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
-                                      loader: ImageLoader(maxPixels: reader.maxPixels))
-            scanner.secondReading = reader.secondReading
-            return scanner
+            PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
+                        loader: ImageLoader(maxPixels: reader.maxPixels), secondReading: options.secondReading)
         }
         let stop = StopRequest()
         let interrupt = SignalWatcher(SIGINT) {

@@ -85,9 +85,8 @@ struct ReaderOptions: ParsableArguments {
             Diagnostics.error(error.description)
             throw ExitCode(Exit.setupFailed)
         }
-        let scanner = PageScanner(store: store, reader: try makeBoxReader(), loader: ImageLoader(maxPixels: maxPixels))
-        scanner.secondReading = secondReading
-        return scanner
+        return PageScanner(store: store, reader: try makeBoxReader(), loader: ImageLoader(maxPixels: maxPixels),
+                           secondReading: secondReading)
     }
 }
 

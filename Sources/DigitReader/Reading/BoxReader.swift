@@ -26,10 +26,6 @@ public final class BoxReader {
         }
     }
 
-    static func blankReading() -> BoxReading {
-        BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
-    }
-
     /// The classifier's reading alone; nil when there is no classifier (Tesseract then reads
     /// alone) or the box is blank.
     public func firstReading(_ crop: BoxCrop) -> BoxReading? {
@@ -48,7 +44,7 @@ public final class BoxReader {
     /// (from `firstReading`) when the caller already has it.
     public func read(_ crop: BoxCrop, first: BoxReading?) -> (combined: BoxReading, readers: [BoxReading]) {
         if crop.isBlank {
-            let r = Self.blankReading()
+            let r = BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
             return (r, [r])
         }
         let t = tesseract.read(crop)

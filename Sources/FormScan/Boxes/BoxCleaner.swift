@@ -26,10 +26,6 @@ public struct BoxCleaner: Sendable {
         // Sample at the local image scale: average a few points when the image is larger.
         let s = transform.scale(near: box.midX, box.midY)
         let n = s > 1.6 ? 2 : 1
-        // The homography's coefficients in locals (the same arithmetic as `apply`): this runs
-        // for every pixel of every box.
-        let m = transform.m
-        let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
         image.withSampler { image in
             out.pixels.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
@@ -38,8 +34,8 @@ public struct BoxCleaner: Sendable {
                         for sy in 0..<n { for sx in 0..<n {
                             let tx = x0 + Double(x) + (Double(sx) + 0.5) / Double(n) - 0.5
                             let ty = y0 + Double(y) + (Double(sy) + 0.5) / Double(n) - 0.5
-                            let pw = m6 * tx + m7 * ty + m8
-                            sum += image.sample(x: (m0 * tx + m1 * ty + m2) / pw, y: (m3 * tx + m4 * ty + m5) / pw)
+                            let p = transform.apply(tx, ty)
+                            sum += image.sample(x: p.x, y: p.y)
                         } }
                         dst[y &* w &+ x] = UInt8(max(0, min(255, (sum / Double(n * n)).rounded())))
                     }

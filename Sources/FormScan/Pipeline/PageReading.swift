@@ -58,7 +58,8 @@ struct PageReading {
             reconciling += clock.now - start
             // When no single number could be set aside, the reconciler looks for two among the
             // least sure fields, so every probability counts: read every box twice.
-            let needing = weighedEveryBox ? Array(pending.keys) : pending.keys.filter { !settled($0, fields: fields) }
+            let values = fields.mapValues(\.value)
+            let needing = weighedEveryBox ? Array(pending.keys) : pending.keys.filter { !settled($0, fields: fields, values: values) }
             if needing.isEmpty {
                 let ms = Double(reconciling.components.seconds) * 1000 + Double(reconciling.components.attoseconds) / 1e15
                 return (fields, rules, ms)
@@ -77,9 +78,8 @@ struct PageReading {
     /// on its own (not only by a copy, which counts only when both readers are sure), and every
     /// other number of its rules verified (a field in review may yet be confirmed through a
     /// copy of this one, which needs this one read twice).
-    func settled(_ id: String, fields: [String: FieldResult]) -> Bool {
+    func settled(_ id: String, fields: [String: FieldResult], values: [String: Int?]) -> Bool {
         guard fields[id]?.status == .verified else { return false }
-        let values = fields.mapValues(\.value)
         let covering = template.rules.filter { !$0.soft && $0.fieldIDs.contains(id) }
         guard covering.contains(where: { Reconciler.confirms($0, field: id, values: values) }) else { return false }
         return covering.allSatisfy { $0.fieldIDs.allSatisfy { fields[$0]?.status == .verified } }

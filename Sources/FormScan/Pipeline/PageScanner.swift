@@ -9,13 +9,14 @@ public final class PageScanner {
     public let reader: BoxReader
     public var loader: ImageLoader
     /// When Tesseract reads a box (the classifier reads every box).
-    public var secondReading: SecondReading = .whereNeeded
+    public var secondReading: SecondReading
     let cleaner = BoxCleaner()
 
-    public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader()) {
+    public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader(), secondReading: SecondReading = .whereNeeded) {
         self.store = store
         self.reader = reader
         self.loader = loader
+        self.secondReading = secondReading
     }
 
     /// - Parameter templateID: a template id, or nil / "auto" to pick the best matching one.

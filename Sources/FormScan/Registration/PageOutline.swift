@@ -199,8 +199,8 @@ struct PageOutline {
     /// the order a depth-first flood from its first pixel visits them.
     static func largestRegion(_ mask: [Bool], width w: Int, height h: Int) -> [Int]? {
         guard w > 0, h > 0 else { return nil }
-        // A false border around the mask: the flood needs no bounds checks. Raw buffers, filled
-        // only where read (this runs six times on every image).
+        // A false border around the mask: the flood needs no bounds checks. Raw buffers, no
+        // per-region arrays (this runs six times on every image).
         let pw = w &+ 2, n = pw &* (h &+ 2)
         let m = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
         let seen = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
