@@ -42,7 +42,13 @@ struct PageOutline {
         guard let best = found.first else { return nil }
         corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
         areaFraction = best.area
-        alternatives = found.dropFirst().prefix(2).map { c in c.corners.map { (x: $0.0 / k, y: $0.1 / k) } }
+        // The sheet's straight edges, where a shadow split it or a bright object joined it at
+        // every cut: tried right after the first outline when they say something else.
+        let edges = SheetEdges.quads(small).filter { e in
+            Self.differs(best.corners, e.corners, by: 0.03 * Double(max(w, h)))
+        }
+        let others: [[(Double, Double)]] = edges.map { $0.corners } + found.dropFirst().prefix(2).map { $0.corners }
+        alternatives = others.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 
     /// Other outlines found at other cuts, to try when the first does not register.
@@ -126,6 +132,12 @@ struct PageOutline {
     }
 
     // MARK: helpers
+
+    /// Whether two outlines differ by more than `by` pixels at some corner (each corner of one
+    /// matched with the nearest of the other: the two may start at different corners).
+    static func differs(_ a: [(Double, Double)], _ b: [(Double, Double)], by limit: Double) -> Bool {
+        a.contains { p in b.allSatisfy { hypot($0.0 - p.0, $0.1 - p.1) > limit } }
+    }
 
     /// Corners where lines fitted to each side's edge points meet (points within `band` px of the
     /// side, away from its ends); a corner that would move more than a fifth of a side stays.

@@ -249,6 +249,15 @@ public struct Registrar: Sendable {
             .map { (corner: $0.element.0, score: $0.element.1) }
     }
 
+    /// The form's scale on a sheet set straight on its outline at the template's size: margins
+    /// differ between prints and scans, and a scan may be cut to another shape than the
+    /// reference (one sample station's scans are 1.65 times as tall as wide, the reference 1.44).
+    enum SheetScales {
+        static let lowest = 0.7, highest = 1.3
+        /// Largest ratio between the scales across and down.
+        static let maximumRatio = 1.2
+    }
+
     /// A first fit from the outline finding this much of the lines settles page and turn.
     static let clearCornerScore = 0.3
 
@@ -356,7 +365,7 @@ public struct Registrar: Sendable {
                                         through: t.composed(after: Homography([1 / c, 0, 0.5 / c, 0, 1 / c, 0.5 / c, 0, 0, 1])))
             if let view = CoarseView(straight, side: registrar.coarseSide) {
                 let toImage = t.composed(after: Homography([1 / c, 0, 0, 0, 1 / c, 0, 0, 0, 1]))
-                for fit in registrar.coarseFits(view, count: 2) {
+                for fit in registrar.coarseFits(view, count: 2, straightened: true) {
                     let h = toImage.composed(after: fit.transform)
                     // The straightened fit puts the corner marks within a few pixels even where
                     // the sheet's edge and the reference's edge differ: look for them again.
@@ -439,7 +448,12 @@ public struct Registrar: Sendable {
     ///   work; for ranking templates: the search runs for every template when a page is
     ///   identified). The full search is kept for the starts of a fit: on generated photos the
     ///   quick one lost 4 of 80 registrations.
-    func coarseFits(_ view: CoarseView, count: Int, quick: Bool = false) -> [Coarse] {
+    /// - Parameter straightened: the view is a sheet already set straight on its outline at the
+    ///   template's size, so the form's scale is close to 1 (margins differ) and a grid match at
+    ///   half its size is no candidate; the sheet's shape need not be the reference page's (a
+    ///   scan cut taller than the reference), so across and down are scaled apart, within
+    ///   `SheetScales.maximumRatio` of each other.
+    func coarseFits(_ view: CoarseView, count: Int, quick: Bool = false, straightened: Bool = false) -> [Coarse] {
         let (k, cx, cy, t, bestAngle, py, px) = (view.k, view.cx, view.cy, view.t, view.bestAngle, view.py, view.px)
         let c = Double(coarseSide) / max(template.width, template.height)
         let hLines = template.lines.horizontal.map { (pos: $0[0] * c, len: abs($0[2] - $0[1]) * c) }
@@ -474,16 +488,30 @@ public struct Registrar: Sendable {
             for k in 0..<scores.count where scores[k] > best.0 { best = (scores[k], Double(k + lo)) }
             return (best.0 / (total * s), best.1)
         }
-        func fit(_ s: Double) -> (score: Double, s: Double, tx: Double, ty: Double) {
+        typealias Fit = (score: Double, s: Double, sx: Double, tx: Double, ty: Double)
+        func fit(_ s: Double) -> Fit {
             let (sy, ty) = bestShift(hLines, total: hTotal, profile: py, nonZero: nonZeroY, s: s)
             let (sx, tx) = bestShift(vLines, total: vTotal, profile: px, nonZero: nonZeroX, s: s)
-            return (0.6 * sy + 0.4 * sx, s, tx, ty)
+            return (0.6 * sy + 0.4 * sx, s, s, tx, ty)
         }
-        // Scales 0.45…1.35 in steps of 0.01 (quick: 0.02, the picks then tightened to 0.01).
-        let byScale = quick ? (0...45).map { fit(0.45 + Double($0) * 0.02) } : (0...90).map { fit(0.45 + Double($0) * 0.01) }
-        var picked: [(score: Double, s: Double, tx: Double, ty: Double)] = []
+        var byScale: [Fit]
+        if straightened {
+            // Down (horizontal lines) and across (vertical lines) searched apart, then paired.
+            let scales = stride(from: SheetScales.lowest, through: SheetScales.highest + 1e-9, by: 0.01).map { $0 }
+            let down = scales.map { bestShift(hLines, total: hTotal, profile: py, nonZero: nonZeroY, s: $0) }
+            let across = scales.map { bestShift(vLines, total: vTotal, profile: px, nonZero: nonZeroX, s: $0) }
+            byScale = scales.indices.map { i in
+                let j = scales.indices.filter { max(scales[$0], scales[i]) / min(scales[$0], scales[i]) <= SheetScales.maximumRatio }
+                    .max { across[$0].0 < across[$1].0 }!
+                return (0.6 * down[i].0 + 0.4 * across[j].0, scales[i], scales[j], across[j].1, down[i].1)
+            }
+        } else {
+            // Scales 0.45…1.35 in steps of 0.01 (quick: 0.02, the picks then tightened to 0.01).
+            byScale = quick ? (0...45).map { fit(0.45 + Double($0) * 0.02) } : (0...90).map { fit(0.45 + Double($0) * 0.01) }
+        }
+        var picked: [Fit] = []
         for cand in byScale.sorted(by: { $0.score > $1.score }) where picked.count < count {
-            if picked.allSatisfy({ abs($0.s - cand.s) / $0.s > 0.15 }) { picked.append(cand) }
+            if picked.allSatisfy({ abs($0.s - cand.s) / $0.s > (straightened ? 0.05 : 0.15) }) { picked.append(cand) }
         }
         if quick { picked = picked.map { p in [fit(p.s - 0.01), p, fit(p.s + 0.01)].max { $0.score < $1.score }! } }
         // template -> deskewed coarse: (s c x + tx, s c y + ty); deskewed -> coarse: invert
@@ -491,7 +519,7 @@ public struct Registrar: Sendable {
         let d = Homography([1, t, -t * cy, -t, 1, t * cx, 0, 0, 1])
         let down = Homography([1 / k, 0, 0, 0, 1 / k, 0, 0, 0, 1])
         return picked.map { best in
-            let a1 = Homography([best.s * c, 0, best.tx, 0, best.s * c, best.ty, 0, 0, 1])
+            let a1 = Homography([best.sx * c, 0, best.tx, 0, best.s * c, best.ty, 0, 0, 1])
             let h = down.composed(after: d.inverse.composed(after: a1))
             return Coarse(transform: h, score: best.score, skew: bestAngle * 180 / .pi, scale: best.s * c / k)
         }
