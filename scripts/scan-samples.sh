@@ -20,6 +20,9 @@ echo
 echo "== 2024 phone photos (pages 2 and 3 of one station): bubbles read, the written sums that fail flagged =="
 "$bin" verify SampleScans/kawalc1/pilpres-2024-hal2.jpg SampleScans/kawalc1/pilpres-2024-hal3.jpg --lang en || true
 echo
+echo "== generated phone photos (a shadow across the sheet, a covered corner, a scan cut taller than the reference) =="
+"$bin" eval SampleScans/generated-photos
+echo
 echo "== every sample folder as a batch into SQLite, then one row per station as CSV =="
 db="${TMPDIR:-/tmp}/scan-c1-samples.sqlite"
 "$bin" batch SampleScans --db "$db" --rescan --quiet || true  # --rescan: rows left by an older version are read again
