@@ -11,6 +11,9 @@ public struct BoxCrop: Sendable {
     /// Interior size of the box the ink came from, in template pixels.
     public var boxWidth: Int
     public var boxHeight: Int
+    /// Only ink much lighter than a pen's was found (kept, stretched to black): the box may as
+    /// well be blank, and its reading says so (`BoxReader.faintBlank`).
+    public var faint = false
 
     public init(ink: GrayImage, inkFraction: Double, isBlank: Bool, boxWidth: Int, boxHeight: Int) {
         self.ink = ink

@@ -48,7 +48,7 @@ public final class BoxReader {
             return (r, [r])
         }
         let t = tesseract.read(crop)
-        guard let c = first ?? firstReading(crop) else { return (t, [t]) }
+        guard let c = first ?? firstReading(crop) else { return (Self.weighingBlank(t, crop), [t]) }
         var scores: [BoxSymbol: Double] = [:]
         for symbol in ConvNet.classes {
             let pt = tesseractFloor + (1 - tesseractFloor) * t.probability(of: symbol)
@@ -57,6 +57,20 @@ public final class BoxReader {
         let total = scores.values.reduce(0, +)
         let combined = BoxReading(candidates: scores.map { Candidate(symbol: $0.key, probability: total > 0 ? $0.value / total : 0) }
                                     .filter { $0.probability >= 0.001 }, source: "combined")
-        return (combined, [t, c])
+        return (Self.weighingBlank(combined, crop), [t, c])
+    }
+
+    /// Probability that a box holding only faint ink is blank (a light mark, a smudge, the
+    /// form's background print): the readers' symbols share the rest. A faint digit thus stays
+    /// the first reading but never a sure one, and the form's rules can choose blank instead.
+    public static let faintBlank = 0.35
+
+    static func weighingBlank(_ reading: BoxReading, _ crop: BoxCrop) -> BoxReading {
+        guard crop.faint else { return reading }
+        let symbols = reading.candidates.filter { $0.symbol != .blank }
+            .map { Candidate(symbol: $0.symbol, probability: $0.probability * (1 - faintBlank)) }
+        let blank = faintBlank + (1 - faintBlank) * reading.probability(of: .blank)
+        return BoxReading(candidates: symbols + [Candidate(symbol: .blank, probability: blank)],
+                          source: reading.source)
     }
 }

@@ -93,16 +93,13 @@ public struct BoxCleaner: Sendable {
                      right: band(near: w - 1 - m, from: m + 4, to: h - m - 4, rows: false)?.0)
     }
 
-    /// Removes the printed frame and everything outside it, and keeps the ink.
+    /// Removes the printed frame and everything outside it, and keeps the ink. A box whose only
+    /// ink is fainter than a pen's (a light pencil, a pen running dry) is not called blank: its
+    /// faint strokes are kept, marked `faint`, and the reading weighs "blank" against them.
     public func clean(_ warped: GrayImage) -> BoxCrop {
         let w = warped.width, h = warped.height
         let m = Int(margin.rounded())
         let (paper, threshold) = levels(warped)
-        func isDark(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < threshold }
-        // Hysteresis: components are grown over "weak" ink (lighter than the threshold), so that
-        // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
-        let weakThreshold = max(threshold + 1, Int(Double(paper) * 0.82))
-        func isWeak(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < weakThreshold }
         let frame = findFrame(warped)
         let top = (frame.top ?? m + 1) + 3
         let bottom = (frame.bottom ?? h - m - 2) - 3
@@ -112,6 +109,31 @@ public struct BoxCleaner: Sendable {
         guard iw > 8, ih > 8 else {
             return BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: 0, isBlank: true, boxWidth: max(0, iw), boxHeight: max(0, ih))
         }
+        let interior = (left: left, top: top, width: iw, height: ih)
+        // Hysteresis: components are grown over "weak" ink (lighter than the threshold), so that
+        // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
+        let crop = ink(warped, interior, paper: paper, strong: threshold, weak: max(threshold + 1, Int(Double(paper) * 0.82)))
+        guard crop.isBlank else { return crop }
+        // Only faint ink, if any: what was weak counts as ink, and lighter still as weak.
+        var faint = ink(warped, interior, paper: paper, strong: max(threshold + 1, Int(Double(paper) * Self.faintInk)),
+                        weak: max(threshold + 2, Int(Double(paper) * Self.faintestInk)), stretch: true)
+        guard !faint.isBlank else { return crop }
+        faint.faint = true
+        return faint
+    }
+
+    /// Ink at most this share of the paper's brightness counts in the faint pass (a pen's ink is
+    /// below 0.62 of paper, a stroke's anti-aliased edges below 0.82).
+    static let faintInk = 0.82
+    static let faintestInk = 0.9
+
+    /// The ink inside the box's interior: components of pixels darker than `weak` holding some
+    /// darker than `strong`, without specks and frame remnants, tightly cropped; blank when too
+    /// little is left. `stretch`: the darkest ink kept becomes black (faint strokes).
+    func ink(_ warped: GrayImage, _ interior: (left: Int, top: Int, width: Int, height: Int), paper: Int, strong threshold: Int, weak weakThreshold: Int, stretch: Bool = false) -> BoxCrop {
+        let (left, top, iw, ih) = interior
+        func isDark(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < threshold }
+        func isWeak(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < weakThreshold }
         // Ink components inside the frame.
         var mask = [UInt8](repeating: 0, count: iw * ih)
         for y in 0..<ih { for x in 0..<iw where isWeak(left + x, top + y) { mask[y * iw + x] = isDark(left + x, top + y) ? 2 : 1 } }
@@ -160,6 +182,11 @@ public struct BoxCleaner: Sendable {
         }
         // Tight crop: ink keeps its gray level (anti-aliased edges), the rest is paper white.
         let cw = maxX - minX + 1, ch = maxY - minY + 1
+        var darkest = 0.0
+        if stretch {
+            darkest = 255
+            for y in 0..<ch { for x in 0..<cw where keep[(minY + y) * iw + minX + x] == 1 { darkest = min(darkest, Double(warped[left + minX + x, top + minY + y])) } }
+        }
         var ink = GrayImage(width: cw, height: ch)
         for y in 0..<ch { for x in 0..<cw {
             let sx = minX + x, sy = minY + y
@@ -171,7 +198,7 @@ public struct BoxCleaner: Sendable {
             if near {
                 // stretch so that paper is white and ink black whatever the scan's contrast
                 let v = Double(warped[left + sx, top + sy])
-                let stretched = (v - 0) / Double(max(paper, 1)) * 255
+                let stretched = (v - darkest) / max(1, Double(paper) - darkest) * 255
                 ink[x, y] = UInt8(max(0, min(255, stretched.rounded())))
             }
         } }
