@@ -29,6 +29,23 @@ struct FaintInkTests {
         #expect(empty.isBlank && !empty.faint)
     }
 
+    @Test func aStrokeWhoseLighterPartsWereLostIsReadBothWays() {
+        // A 4 whose diagonal and crossbar are much lighter than its stem: the pen pass keeps the
+        // stem alone (a 1); the faint pass, grown from the stem, gets the whole 4.
+        var four = Self.box(stroke: 40)
+        for x in 14...31 { for y in 35...36 { four[x, y] = 200 } }
+        for k in 0...16 { four[14 + k, 35 - k] = 200; four[15 + k, 35 - k] = 200 }
+        let crop = BoxCleaner().clean(four)
+        let wider = crop.fainterInk
+        #expect(!crop.faint && crop.ink.width <= 4)
+        #expect((wider?.width ?? 0) >= crop.ink.width + 6)
+        // A plain stroke, and a light mark away from the stroke, give one reading.
+        #expect(BoxCleaner().clean(Self.box(stroke: 40)).fainterInk == nil)
+        var apart = Self.box(stroke: 40)
+        for y in 20...44 { apart[14, y] = 200; apart[15, y] = 200 }
+        #expect(BoxCleaner().clean(apart).fainterInk == nil)
+    }
+
     @Test func aFaintDigitIsReadButNeverSure() throws {
         let reader = try Fixtures.scanner().reader
         let crop = BoxCleaner().clean(Self.box(stroke: 200))

@@ -14,6 +14,9 @@ public struct BoxCrop: Sendable {
     /// Only ink much lighter than a pen's was found (kept, stretched to black): the box may as
     /// well be blank, and its reading says so (`BoxReader.faintBlank`).
     public var faint = false
+    /// The ink again with strokes much lighter than a pen's kept (they were left out of `ink`),
+    /// when that finds clearly more: the box is read both ways (`BoxReader`).
+    public var fainterInk: GrayImage?
 
     public init(ink: GrayImage, inkFraction: Double, isBlank: Bool, boxWidth: Int, boxHeight: Int) {
         self.ink = ink

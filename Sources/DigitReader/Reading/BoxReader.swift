@@ -47,8 +47,24 @@ public final class BoxReader {
             let r = BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
             return (r, [r])
         }
+        var (combined, readers) = combination(crop, first: first)
+        // Read again with the fainter strokes kept, which counts for `fainterWeight`.
+        if let fainter = crop.fainterInk {
+            var other = crop
+            (other.ink, other.fainterInk) = (fainter, nil)
+            let again = combination(other, first: nil).combined
+            let symbols = Set(combined.candidates.map(\.symbol)).union(again.candidates.map(\.symbol))
+            let w = Self.fainterWeight
+            combined = BoxReading(candidates: symbols.map { Candidate(symbol: $0, probability: (1 - w) * combined.probability(of: $0) + w * again.probability(of: $0)) },
+                                  source: combined.source)
+        }
+        return (Self.weighingBlank(combined, crop), readers)
+    }
+
+    /// Tesseract's and the classifier's readings of the crop's ink combined, and each alone.
+    func combination(_ crop: BoxCrop, first: BoxReading?) -> (combined: BoxReading, readers: [BoxReading]) {
         let t = tesseract.read(crop)
-        guard let c = first ?? firstReading(crop) else { return (Self.weighingBlank(t, crop), [t]) }
+        guard let c = first ?? firstReading(crop) else { return (t, [t]) }
         var scores: [BoxSymbol: Double] = [:]
         for symbol in ConvNet.classes {
             let pt = tesseractFloor + (1 - tesseractFloor) * t.probability(of: symbol)
@@ -57,8 +73,13 @@ public final class BoxReader {
         let total = scores.values.reduce(0, +)
         let combined = BoxReading(candidates: scores.map { Candidate(symbol: $0.key, probability: total > 0 ? $0.value / total : 0) }
                                     .filter { $0.probability >= 0.001 }, source: "combined")
-        return (Self.weighingBlank(combined, crop), [t, c])
+        return (combined, [t, c])
     }
+
+    /// Weight of the reading with the fainter strokes kept: enough for the form's rules to
+    /// choose it over the first (at least 0.3 of it), and a clear first reading stays first and
+    /// above the reconciler's "unsure" mark.
+    public static let fainterWeight = 0.3
 
     /// Probability that a box holding only faint ink is blank (a light mark, a smudge, the
     /// form's background print): the readers' symbols share the rest. A faint digit thus stays

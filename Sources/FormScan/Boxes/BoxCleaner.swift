@@ -112,15 +112,38 @@ public struct BoxCleaner: Sendable {
         let interior = (left: left, top: top, width: iw, height: ih)
         // Hysteresis: components are grown over "weak" ink (lighter than the threshold), so that
         // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
-        let crop = ink(warped, interior, paper: paper, strong: threshold, weak: max(threshold + 1, Int(Double(paper) * 0.82)))
-        guard crop.isBlank else { return crop }
-        // Only faint ink, if any: what was weak counts as ink, and lighter still as weak.
-        var faint = ink(warped, interior, paper: paper, strong: max(threshold + 1, Int(Double(paper) * Self.faintInk)),
-                        weak: max(threshold + 2, Int(Double(paper) * Self.faintestInk)), stretch: true)
+        let pen = ink(warped, interior, paper: paper, strong: threshold, weak: max(threshold + 1, Int(Double(paper) * 0.82)))
+        var crop = pen.crop
+        // The faint pass: what was weak counts as ink, and lighter still as weak.
+        let strongFaint = max(threshold + 1, Int(Double(paper) * Self.faintInk))
+        let weakFaint = max(threshold + 2, Int(Double(paper) * Self.faintestInk))
+        guard crop.isBlank else {
+            // Strokes partly lighter than a pen's (a 4 whose crossbar faded leaves a 1): when
+            // the faint pass, grown from the ink already kept (never a stray mark elsewhere in
+            // the box), finds clearly more ink, both are read.
+            guard Double(crop.ink.width) <= Self.stem * Double(crop.ink.height) else { return crop }
+            let more = ink(warped, interior, paper: paper, strong: strongFaint, weak: weakFaint, black: .fixed(Double(strongFaint)), grownFrom: pen.kept).crop
+            if !more.isBlank, Double(more.ink.width) >= Self.wider * Double(crop.ink.width), more.ink.width >= crop.ink.width + 6 {
+                crop.fainterInk = more.ink
+            }
+            return crop
+        }
+        // Only faint ink, if any.
+        var faint = ink(warped, interior, paper: paper, strong: strongFaint, weak: weakFaint, black: .darkest).crop
         guard !faint.isBlank else { return crop }
         faint.faint = true
         return faint
     }
+
+    /// The faint pass adds a reading to a stroke-like crop (width at most `stem` of its
+    /// height: a 1, or what is left of a 4, 7 or 9 whose lighter strokes were lost) when it
+    /// makes the ink `wider` times as wide. Wider crops are not re-read: on the real scans the
+    /// faint pass joins the form's light background print to the strokes of an X.
+    static let stem = 0.5
+    static let wider = 1.6
+
+    /// What becomes black in a crop: nothing stretched (0), the darkest ink kept, or a level.
+    enum BlackLevel { case zero, darkest, fixed(Double) }
 
     /// Ink at most this share of the paper's brightness counts in the faint pass (a pen's ink is
     /// below 0.62 of paper, a stroke's anti-aliased edges below 0.82).
@@ -129,8 +152,10 @@ public struct BoxCleaner: Sendable {
 
     /// The ink inside the box's interior: components of pixels darker than `weak` holding some
     /// darker than `strong`, without specks and frame remnants, tightly cropped; blank when too
-    /// little is left. `stretch`: the darkest ink kept becomes black (faint strokes).
-    func ink(_ warped: GrayImage, _ interior: (left: Int, top: Int, width: Int, height: Int), paper: Int, strong threshold: Int, weak weakThreshold: Int, stretch: Bool = false) -> BoxCrop {
+    /// little is left. `black`: the level stretched to black (paper stays white). `grownFrom`:
+    /// keep only components that hold a pixel of this mask. Returns the mask of pixels kept.
+    func ink(_ warped: GrayImage, _ interior: (left: Int, top: Int, width: Int, height: Int), paper: Int, strong threshold: Int, weak weakThreshold: Int,
+             black: BlackLevel = .zero, grownFrom seeds: [UInt8]? = nil) -> (crop: BoxCrop, kept: [UInt8]) {
         let (left, top, iw, ih) = interior
         func isDark(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < threshold }
         func isWeak(_ x: Int, _ y: Int) -> Bool { Int(warped[x, y]) < weakThreshold }
@@ -169,6 +194,7 @@ public struct BoxCleaner: Sendable {
             let hugsTopOrBottom = bh <= 4 && bw > iw / 2 && (minY <= 2 || maxY >= ih - 3)
             let hugsSides = bw <= 4 && bh > ih / 2 && (minX <= 2 || maxX >= iw - 3)
             if hugsTopOrBottom || hugsSides { continue }
+            if let seeds, !members.contains(where: { seeds[$0] == 1 }) { continue }
             for p in members { keep[p] = 1 }
         }
         var minX = iw, maxX = -1, minY = ih, maxY = -1, count = 0
@@ -178,12 +204,15 @@ public struct BoxCleaner: Sendable {
         let fraction = Double(count) / Double(iw * ih)
         let blank = count < 15 || (maxY - minY + 1 < ih / 5 && maxX - minX + 1 < iw / 5)
         if blank {
-            return BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: fraction, isBlank: true, boxWidth: iw, boxHeight: ih)
+            return (BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: fraction, isBlank: true, boxWidth: iw, boxHeight: ih), keep)
         }
         // Tight crop: ink keeps its gray level (anti-aliased edges), the rest is paper white.
         let cw = maxX - minX + 1, ch = maxY - minY + 1
         var darkest = 0.0
-        if stretch {
+        switch black {
+        case .zero: break
+        case .fixed(let level): darkest = level
+        case .darkest:
             darkest = 255
             for y in 0..<ch { for x in 0..<cw where keep[(minY + y) * iw + minX + x] == 1 { darkest = min(darkest, Double(warped[left + minX + x, top + minY + y])) } }
         }
@@ -202,6 +231,6 @@ public struct BoxCleaner: Sendable {
                 ink[x, y] = UInt8(max(0, min(255, stretched.rounded())))
             }
         } }
-        return BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih)
+        return (BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih), keep)
     }
 }
