@@ -27,6 +27,10 @@ struct PageOutline {
         let otsu = Double(Self.otsu(small.pixels))
         let n = small.pixels.count
         let bright = Double(Self.rankValue(small.pixels, n * 97 / 100)), dark = Double(Self.rankValue(small.pixels, n / 10))
+        // A scan, or a photo cropped to the page: paper all round the border even at the
+        // highest cut, so every cut's sheet would touch the frame (and be refused below); the
+        // six cuts are not made.
+        if Self.paperAllRound(small, level: otsu + 3 * (bright - otsu) / 5) { return nil }
         var found: [(corners: [(Double, Double)], area: Double, solidity: Double)] = []
         // Lower cuts last: a sheet half in shadow is darker than the split on its shaded side
         // (but a low cut can also join a grey screen bezel to a sheet shown on it).
@@ -129,6 +133,23 @@ struct PageOutline {
         let src = [(0.0, 0.0), (width, 0.0), (width, height), (0.0, height)]
         let dst = (0..<4).map { ordered[(start + $0 + turns) % 4] }
         return Homography.fitted(from: src.map { (x: $0.0, y: $0.1) }, to: dst)
+    }
+
+    /// Share of the small copy's outermost ring (2 px) that must be paper for the image to be
+    /// taken as the page itself.
+    static let paperRing = 0.9
+
+    /// Whether at least `paperRing` of the small copy's outermost ring is brighter than `level`.
+    static func paperAllRound(_ small: GrayImage, level: Double) -> Bool {
+        let w = small.width, h = small.height
+        var bright = 0, total = 0
+        for y in 0..<h {
+            for x in 0..<w where x < 2 || y < 2 || x >= w - 2 || y >= h - 2 {
+                total += 1
+                if Double(small.pixels[y * w + x]) > level { bright += 1 }
+            }
+        }
+        return Double(bright) >= paperRing * Double(total)
     }
 
     // MARK: helpers
