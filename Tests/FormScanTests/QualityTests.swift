@@ -66,6 +66,14 @@ struct QualityTests {
         #expect(problems.first?.contains("too small") == true)
     }
 
+    @Test func aPhotoWithTooFewPixelsIsNotCalledBlurred() {
+        // Half the size, softened by one pixel: sharp for its size, too small for the digits.
+        let half = Self.page.resized(width: Self.page.width / 2, height: Self.page.height / 2)
+        let problems = refusal(Self.blurred(half, radius: 1, passes: 1), "half.png")
+        #expect(problems.first?.contains("too few pixels") == true, "\(problems)")
+        #expect(!problems.contains { $0.contains("blurred") })
+    }
+
     @Test func aDimButSharpPhotoIsRead() throws {
         var dim = Self.page
         for i in dim.pixels.indices { dim.pixels[i] = UInt8(Double(dim.pixels[i]) * 0.6) }

@@ -27,6 +27,12 @@ public enum QualityGate {
     public static let maximumEdgeWidth = 3.2
     public static let minimumScale = 0.42
     public static let minimumInside = 0.97
+    /// Below this scale (image pixels per template pixel) a soft edge may be the photo's
+    /// resolution, not blur: when the edge spans at most `sharpImagePixels` image pixels the
+    /// person is told the photo is too small, not blurred (generated photos halved to
+    /// 1500x2000: 1.9–2.5 image pixels; sharp 12 MP photos 1.6–2.7; blurred ones 4.5–7.5).
+    public static let lowResolutionScale = 0.8
+    public static let sharpImagePixels = 2.6
 
     public static func assess(_ page: GrayImage, template: Template, transform: Homography) -> ImageQuality {
         let scale = transform.scale(near: template.width / 2, template.height / 2)
@@ -74,7 +80,13 @@ public enum QualityGate {
             problems.append("the photo is washed out (the print barely stands out): retake it without glare or strong light on the sheet")
         }
         if edge > maximumEdgeWidth {
-            problems.append("the photo is blurred: hold the phone still, let it focus, and retake it")
+            if scale < lowResolutionScale && edge * scale <= sharpImagePixels {
+                // Sharp for its size, but the page has too few pixels: a copy shrunk by a
+                // messaging app, or a page far from the camera.
+                problems.append("the photo has too few pixels to read the digits (the page is \(Int((scale * 100).rounded()))% of the size needed): send the original photo, not a copy shrunk by a messaging app, or take it closer")
+            } else {
+                problems.append("the photo is blurred: hold the phone still, let it focus, and retake it")
+            }
         }
         return ImageQuality(paper: paper, contrast: paper - ink, edgeWidth: (edge * 100).rounded() / 100, scale: scale,
                             inside: (insideFraction * 1000).rounded() / 1000, problems: problems)
