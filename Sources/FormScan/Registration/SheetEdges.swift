@@ -123,8 +123,7 @@ enum SheetEdges {
         found.sort { $0.backed > $1.backed }
         var out: [(corners: [(Double, Double)], support: Double)] = []
         for f in found where out.count < limit {
-            let differs = out.allSatisfy { o in zip(o.corners, f.corners).contains { hypot($0.0 - $1.0, $0.1 - $1.1) > 0.03 * Double(max(w, h)) } }
-            if differs { out.append((f.corners, f.support)) }
+            if out.allSatisfy({ PageOutline.differs($0.corners, f.corners, by: 0.03 * Double(max(w, h))) }) { out.append((f.corners, f.support)) }
         }
         return out
     }
