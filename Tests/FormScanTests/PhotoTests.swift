@@ -128,6 +128,17 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 10)
     }
 
+    @Test func aScanIsToldFromAPhotoByItsBorder() throws {
+        // A scan is paper all round its border: no outline is looked for. A photo of a sheet on
+        // a table is not, and its outline is found.
+        let scan = try ImageLoader().load(Fixtures.kpu("kubu-02-lembar2.jpg")).image
+        let small = scan.resized(width: scan.width * PageOutline.side / scan.height, height: PageOutline.side)
+        #expect(PageOutline.paperAllRound(small, level: 200))
+        #expect(PageOutline(scan) == nil)
+        let photo = try ImageLoader().load(Fixtures.samples.appendingPathComponent("generated-photos/kubu-02-v2-lembar1.jpg").path).image
+        #expect(PageOutline(photo) != nil)
+    }
+
     @Test func aBlurredPhotoIsRefusedNamingThePage() throws {
         // The photo of page 1 is soft all over: identified, then refused with what to do.
         let path = Self.kawal("pilpres-2024-hal1.jpg")
