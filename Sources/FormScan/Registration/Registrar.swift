@@ -477,10 +477,17 @@ public struct Registrar: Sendable {
             let bins = nonZero.map { ($0, p[$0]) }
             scores.withUnsafeMutableBufferPointer { scores in
                 bins.withUnsafeBufferPointer { bins in
+                    guard let first = bins.first?.0, let last = bins.last?.0 else { return }
                     for j in 0..<at.count {
                         let off = at[j] + lo, capJ = cap[j]
-                        for (i, v) in bins where i - off >= 0 && i - off < scores.count {
-                            scores[i - off] += min(v, capJ)
+                        if first - off >= 0 && last - off < scores.count {
+                            // Every bin lands inside the scores (the usual case: lines lie on
+                            // the page): no test per bin.
+                            for (i, v) in bins { scores[i &- off] += min(v, capJ) }
+                        } else {
+                            for (i, v) in bins where i - off >= 0 && i - off < scores.count {
+                                scores[i - off] += min(v, capJ)
+                            }
                         }
                     }
                 }
