@@ -46,17 +46,25 @@ struct PageOutline {
         guard let best = found.first else { return nil }
         corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
         areaFraction = best.area
-        // The sheet's straight edges, where a shadow split it or a bright object joined it at
-        // every cut: tried right after the first outline when they say something else.
-        let edges = SheetEdges.quads(small).filter { e in
-            Self.differs(best.corners, e.corners, by: 0.03 * Double(max(w, h)))
-        }
-        let others: [[(Double, Double)]] = edges.map { $0.corners } + found.dropFirst().prefix(2).map { $0.corners }
-        alternatives = others.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
+        (self.small, self.k) = (small, k)
+        otherCuts = found.dropFirst().prefix(2).map { $0.corners }
     }
 
-    /// Other outlines found at other cuts, to try when the first does not register.
-    var alternatives: [[(x: Double, y: Double)]] = []
+    /// The working copy and its scale, for the alternatives.
+    private let small: GrayImage, k: Double
+    /// Outlines found at other cuts (working-copy pixels).
+    private let otherCuts: [[(Double, Double)]]
+
+    /// Other outlines to try when the first does not register (image pixels), in order: the
+    /// sheet's straight edges, where a shadow split it or a bright object joined it at every
+    /// cut (when they say something else than the first), then the other cuts. Found on
+    /// demand: the edge search costs about as much as the cuts, and most photos register on
+    /// the first outline.
+    func alternatives() -> [[(x: Double, y: Double)]] {
+        let first = corners.map { ($0.x * k, $0.y * k) }
+        let edges = SheetEdges.quads(small).filter { Self.differs(first, $0.corners, by: 0.03 * Double(max(small.width, small.height))) }
+        return (edges.map(\.corners) + otherCuts).map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
+    }
 
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
     /// image it covers and how much of that quadrilateral the region fills (1: a clean sheet).

@@ -57,8 +57,9 @@ public struct Registrar: Sendable {
             // Fitted in the frame of the image as loaded (no rotated copies); the turn that sets
             // the page upright is read off the fit.
             var bestHere: Registration?
-            let outlines = 1 + cache.alternativeCount(image)
-            search: for alternative in 0..<outlines {
+            search: for alternative in 0... {
+                // The other outlines are looked for only when the first did not register.
+                if alternative > 0 && alternative > cache.alternativeCount(image) { break }
                 for k in cornerOrder(image, cache: cache).map(\.corner) {
                     var usable: [Registration] = []
                     for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
@@ -330,11 +331,20 @@ public struct Registrar: Sendable {
             return found.transform(width: template.width, height: template.height, turns: corner)
         }
 
-        /// How many other outlines there are to try.
-        func alternativeCount(_ image: GrayImage) -> Int {
-            guard hasOutline(image), let found = outline ?? nil else { return 0 }
-            return found.alternatives.count
+        /// Other outlines, found on first use.
+        private var alternatives: [[(x: Double, y: Double)]]?
+
+        /// Other outlines of the sheet to try (`PageOutline.alternatives`).
+        func alternatives(_ image: GrayImage) -> [[(x: Double, y: Double)]] {
+            if let alternatives { return alternatives }
+            guard hasOutline(image), let found = outline ?? nil else { return [] }
+            let others = found.alternatives()
+            alternatives = others
+            return others
         }
+
+        /// How many other outlines there are to try.
+        func alternativeCount(_ image: GrayImage) -> Int { alternatives(image).count }
 
         /// Whether the image shows a sheet against a background (found once per image).
         func hasOutline(_ image: GrayImage) -> Bool {
@@ -350,8 +360,9 @@ public struct Registrar: Sendable {
         func outlineFits(_ image: GrayImage, corner: Int, template: Template, registrar: Registrar, alternative: Int = 0) -> [Coarse] {
             guard hasOutline(image), var found = outline ?? nil else { return [] }
             if alternative > 0 {
-                guard alternative <= found.alternatives.count else { return [] }
-                found.corners = found.alternatives[alternative - 1]
+                let others = alternatives(image)
+                guard alternative <= others.count else { return [] }
+                found.corners = others[alternative - 1]
             }
             guard let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
             var starts: [Coarse] = []
