@@ -128,6 +128,21 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 10)
     }
 
+    @Test func aRealPlanoPhotoIsReadAndAddsUp() throws {
+        let path = Self.kawal("plano-2019-contoh-3.jpg")
+        let truth = try TruthFile.load(TruthFile.path(forImage: path))
+        let r = try Fixtures.scanner().scan(path: path, templateID: truth.template)
+        try Self.expectReadOrFlagged(r, truth, verified: 5)
+    }
+
+    @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
+        // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
+        // on the sheet was searched across and down apart): a loose fit is no fit.
+        #expect(throws: FormScanError.self) {
+            _ = try Fixtures.scanner().scan(path: Self.kawal("dpr-2019-plano-pdi.jpg"), templateID: "c1-ppwp-2019-lembar2")
+        }
+    }
+
     @Test func aScanIsToldFromAPhotoByItsBorder() throws {
         // A scan is paper all round its border: no outline is looked for. A photo of a sheet on
         // a table is not, and its outline is found.
