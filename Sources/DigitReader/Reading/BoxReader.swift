@@ -43,22 +43,17 @@ public final class BoxReader {
     /// The combined reading plus each reader's own, reusing the classifier's reading `first`
     /// (from `firstReading`) when the caller already has it.
     public func read(_ crop: BoxCrop, first: BoxReading?) -> (combined: BoxReading, readers: [BoxReading]) {
-        if crop.isBlank {
-            let r = BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
-            return (r, [r])
-        }
+        if crop.isBlank { return (.blank, [.blank]) }
         var (combined, readers) = combination(crop, first: first)
         // Read again with the fainter strokes kept, which counts for `fainterWeight`.
         if let fainter = crop.fainterInk {
             var other = crop
             (other.ink, other.fainterInk) = (fainter, nil)
-            let again = combination(other, first: nil).combined
-            let symbols = Set(combined.candidates.map(\.symbol)).union(again.candidates.map(\.symbol))
-            let w = Self.fainterWeight
-            combined = BoxReading(candidates: symbols.map { Candidate(symbol: $0, probability: (1 - w) * combined.probability(of: $0) + w * again.probability(of: $0)) },
-                                  source: combined.source)
+            combined = combined.mixed(with: combination(other, first: nil).combined, weight: Self.fainterWeight)
         }
-        return (Self.weighingBlank(combined, crop), readers)
+        // Only faint ink: blank keeps `faintBlank`.
+        if crop.faint { combined = combined.mixed(with: Self.certainlyBlank, weight: Self.faintBlank) }
+        return (combined, readers)
     }
 
     /// Tesseract's and the classifier's readings of the crop's ink combined, and each alone.
@@ -86,12 +81,5 @@ public final class BoxReader {
     /// the first reading but never a sure one, and the form's rules can choose blank instead.
     public static let faintBlank = 0.35
 
-    static func weighingBlank(_ reading: BoxReading, _ crop: BoxCrop) -> BoxReading {
-        guard crop.faint else { return reading }
-        let symbols = reading.candidates.filter { $0.symbol != .blank }
-            .map { Candidate(symbol: $0.symbol, probability: $0.probability * (1 - faintBlank)) }
-        let blank = faintBlank + (1 - faintBlank) * reading.probability(of: .blank)
-        return BoxReading(candidates: symbols + [Candidate(symbol: .blank, probability: blank)],
-                          source: reading.source)
-    }
+    static let certainlyBlank = BoxReading(candidates: [Candidate(symbol: .blank, probability: 1)], source: "ink")
 }

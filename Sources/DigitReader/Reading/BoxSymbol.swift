@@ -98,4 +98,14 @@ public struct BoxReading: Sendable, Codable, Equatable {
     public func probability(of symbol: BoxSymbol) -> Double {
         candidates.first { $0.symbol == symbol }?.probability ?? 0
     }
+
+    /// A blank box, decided from ink before any reader.
+    public static let blank = BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink")
+
+    /// This reading and `other` mixed, `other` counting for `weight` (0…1); this one's source.
+    public func mixed(with other: BoxReading, weight: Double) -> BoxReading {
+        let symbols = Set(candidates.map(\.symbol)).union(other.candidates.map(\.symbol))
+        return BoxReading(candidates: symbols.map { Candidate(symbol: $0, probability: (1 - weight) * probability(of: $0) + weight * other.probability(of: $0)) },
+                          source: source)
+    }
 }

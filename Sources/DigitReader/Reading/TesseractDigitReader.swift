@@ -29,7 +29,7 @@ public final class TesseractDigitReader {
     }
 
     public func read(_ crop: BoxCrop) -> BoxReading {
-        if crop.isBlank { return BoxReading(candidates: [Candidate(symbol: .blank, probability: 0.99)], source: "ink") }
+        if crop.isBlank { return .blank }
         let choices = engine.recognizeCharacter(prepare(crop))
         var scores: [BoxSymbol: Double] = [:]
         for (text, confidence) in choices {

@@ -150,13 +150,15 @@ struct PageOutline {
     /// Whether at least `paperRing` of the small copy's outermost ring is brighter than `level`.
     static func paperAllRound(_ small: GrayImage, level: Double) -> Bool {
         let w = small.width, h = small.height
+        guard w >= 4, h >= 4 else { return false }
         var bright = 0, total = 0
-        for y in 0..<h {
-            for x in 0..<w where x < 2 || y < 2 || x >= w - 2 || y >= h - 2 {
-                total += 1
-                if Double(small.pixels[y * w + x]) > level { bright += 1 }
-            }
+        func count(_ x: Int, _ y: Int) {
+            total += 1
+            if Double(small.pixels[y * w + x]) > level { bright += 1 }
         }
+        // The ring only: two rows at the top and bottom, two columns at each side between them.
+        for y in [0, 1, h - 2, h - 1] { for x in 0..<w { count(x, y) } }
+        for y in 2..<(h - 2) { for x in [0, 1, w - 2, w - 1] { count(x, y) } }
         return Double(bright) >= paperRing * Double(total)
     }
 

@@ -65,13 +65,11 @@ public struct Registrar: Sendable {
                     for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
                         var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4])
                         if !isPlausible(r.transform, in: image) { r.coverage = 0 }
-                        if r.isUsable && r.coverage < Self.minimumOutlineCoverage { r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01) }
-                        // A fit that explains only part of the lines must line up closely: another
-                        // form's grid can match part of this one's (a DPR plano sheet: 70% of
-                        // Lembar 2's lines at 1.65 px).
-                        if r.isUsable && r.coverage < Self.looseFit.coverage && r.residual > Self.looseFit.residual {
-                            r.coverage = min(r.coverage, RegistrationLimits.minimumCoverage - 0.01)
-                        }
+                        // From the outline a fit must find more of the lines, and one that explains
+                        // only part of them must line up closely: another form's grid can match
+                        // part of this one's (a DPR plano sheet: 70% of Lembar 2's lines at 1.65 px).
+                        if r.isUsable && (r.coverage < Self.minimumOutlineCoverage
+                                          || (r.coverage < Self.looseFit.coverage && r.residual > Self.looseFit.residual)) { r = r.refused }
                         if r.isUsable { r = settled(r, in: image) }
                         if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
                         if r.isUsable { usable.append(r) }
@@ -85,9 +83,7 @@ public struct Registrar: Sendable {
                     // neighbour's digit. Keep the clearly better one or none.
                     let rivals = usable.filter { Self.boxDistance($0.transform, first.transform, template: template) > 8 }
                     if let rival = rivals.max(by: { rank($0) < rank($1) }), rival.coverage > first.coverage - 0.1 {
-                        var refused = first
-                        refused.coverage = min(first.coverage, RegistrationLimits.minimumCoverage - 0.01)
-                        bestHere = refused
+                        bestHere = first.refused
                         break search
                     }
                     bestHere = first
@@ -150,17 +146,13 @@ public struct Registrar: Sendable {
                         better = b
                     }
                 } else if n.2 >= current.coverage - 0.03 {
-                    var refused = current
-                    refused.coverage = min(current.coverage, RegistrationLimits.minimumCoverage - 0.01)
-                    return refused
+                    return current.refused
                 }
             }
             guard let better else { return current }
             current = better
         }
-        var refused = current
-        refused.coverage = min(current.coverage, RegistrationLimits.minimumCoverage - 0.01)
-        return refused
+        return current.refused
     }
 
     /// A neighbour fit whose coverage on every other sample is this far below the fit's is not

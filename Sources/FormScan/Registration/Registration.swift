@@ -25,6 +25,14 @@ public struct Registration: Sendable, Codable {
 
     /// Registration good enough to read boxes.
     public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= RegistrationLimits.maximumResidual }
+
+    /// The same fit, refused: its coverage set just under the minimum (kept as the best
+    /// attempt, so the answer can still say which page it looked like).
+    var refused: Registration {
+        var r = self
+        r.coverage = min(coverage, RegistrationLimits.minimumCoverage - 0.01)
+        return r
+    }
 }
 
 /// The thresholds for accepting a registration, in one place.

@@ -93,7 +93,7 @@ enum SheetEdges {
             guard abs(den) > 1e-6 else { return nil }
             return ((l1.rho * l2.ny - l2.rho * l1.ny) / den, (l2.rho * l1.nx - l1.rho * l2.nx) / den)
         }
-        let frame = Quad.area([(x: 0, y: 0), (x: Double(w), y: 0), (x: Double(w), y: Double(h)), (x: 0, y: Double(h))])
+        let frame = Double(w * h)
         var found: [(corners: [(Double, Double)], support: Double, backed: Double)] = []
         for p in pairs.indices {
             for q in pairs.indices where q > p && angleGap(pairs[p].2, pairs[q].2) > 50 {
