@@ -20,6 +20,8 @@ ap.add_argument("--eval-lines", type=int, default=1000)
 ap.add_argument("--chunk", type=int, default=500)
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--x-share", type=float, default=0.06)
+ap.add_argument("--spanning-x-share", type=float, default=0.0,
+                help="share of symbols that are one box's part of an X drawn across 2-3 boxes")
 a = ap.parse_args()
 os.makedirs(a.out, exist_ok=True)
 X_SHARE = a.x_share
@@ -40,6 +42,8 @@ def symbol(pool):
     if r < X_SHARE + 0.07:
         d = int(rng.integers(10))
         return str(d), synth_seven_segment(rng, d)
+    if r < X_SHARE + 0.07 + a.spanning_x_share:
+        return "X", synth_spanning_cross_part(rng)
     i = int(pool[rng.integers(len(pool))])
     return str(labels[i]) + "m", tight(images[i].astype(float) / 255)
 
