@@ -27,6 +27,7 @@ struct ScanC1: AsyncParsableCommand {
 
     static func main() async {
         TesseractEngine.ensureSingleThreadedOpenMP(arguments: CommandLine.arguments)
+        AllocatorTuning.keepPageBuffers()
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

@@ -40,4 +40,10 @@ int CScanShim_encodeJPEG(const uint8_t *pixels, int width, int height, int compo
 /// Releases a buffer returned by the functions above. Why: it was allocated by C's malloc.
 void CScanShim_free(void *pointer);
 
+/// Serves allocations of up to 32 MiB from the heap and keeps freed memory for reuse, instead
+/// of one mapping per large buffer returned to the kernel when freed (glibc's default from
+/// 128 KiB). Why in C: mallopt and its constants are in <malloc.h>, which Swift's Glibc module
+/// does not include. Returns 1 when applied, 0 where there is no glibc.
+int CScanShim_keepLargeAllocations(void);
+
 #endif
