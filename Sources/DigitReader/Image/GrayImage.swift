@@ -67,9 +67,22 @@ public struct GrayImage: Sendable, Equatable {
                 if ix >= 0 && iy >= 0 && ix < width && iy < height { return Double(pixels[iy * width + ix]) }
                 return Double(outside)
             }
-            let ax = x - fx, ay = y - fy
-            // Wrapping arithmetic: the indices are in range (checked above), and overflow
-            // checks here keep the compiler from optimising the callers' loops.
+            return interpolate(ix, iy, x - fx, y - fy)
+        }
+
+        /// `sample(x:y:)` for a point the caller knows to lie at least one pixel inside the
+        /// image (1 ≤ x < width - 2, same for y): the same value, without the edge tests, and
+        /// the floor is the truncation (hot loops that check a whole patch once).
+        @inlinable @inline(__always)
+        public func sampleInside(x: Double, y: Double) -> Double {
+            let ix = Int(x), iy = Int(y)
+            return interpolate(ix, iy, x - Double(ix), y - Double(iy))
+        }
+
+        @usableFromInline @inline(__always)
+        func interpolate(_ ix: Int, _ iy: Int, _ ax: Double, _ ay: Double) -> Double {
+            // Wrapping arithmetic: the indices are in range (checked by the callers), and
+            // overflow checks here keep the compiler from optimising the callers' loops.
             let p = iy &* width &+ ix
             let v00 = Double(pixels[p]), v10 = Double(pixels[p &+ 1])
             let v01 = Double(pixels[p &+ width]), v11 = Double(pixels[p &+ width &+ 1])
@@ -109,6 +122,12 @@ public struct GrayImage: Sendable, Equatable {
         // columns of each cell.
         let width = self.width, height = self.height
         let xs = (0...w).map { Int(Double($0) * sx) }
+        // Each cell's mean is its sum times 2^32 / area (rounded up), shifted back: exactly the
+        // integer division for every sum up to 255 x area while area < 4,096 (the error,
+        // under 255 area / 2^32, stays below the quotient's smallest fraction, 1 / area),
+        // without a hardware divide per pixel (a quarter of the time).
+        let largestArea = min(4095, (Int(sy) + 2) * (Int(sx) + 2))
+        let reciprocal: [UInt64] = (0...largestArea).map { $0 == 0 ? 0 : ((1 << 32) + UInt64($0) - 1) / UInt64($0) }
         var columns = [Int32](repeating: 0, count: width)
         pixels.withUnsafeBufferPointer { src in
             out.pixels.withUnsafeMutableBufferPointer { dst in
@@ -125,7 +144,10 @@ public struct GrayImage: Sendable, Equatable {
                             let x0 = xs[x], x1 = max(x0 + 1, min(width, xs[x + 1]))
                             var sum = 0
                             for xx in x0..<x1 { sum &+= Int(columns[xx]) }
-                            dst[y &* w &+ x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
+                            let area = (y1 &- y0) &* (x1 &- x0)
+                            dst[y &* w &+ x] = area < reciprocal.count
+                                ? UInt8(truncatingIfNeeded: (UInt64(truncatingIfNeeded: sum) &* reciprocal[area]) >> 32)
+                                : UInt8(sum / area)
                         }
                     }
                 }

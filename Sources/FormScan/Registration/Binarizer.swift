@@ -35,10 +35,12 @@ struct InkMap {
                             let x0 = max(0, x - radius), x1 = min(w, x + radius + 1)
                             let w1 = w &+ 1
                             let sum = ii[y1 &* w1 &+ x1] &- ii[y0 &* w1 &+ x1] &- ii[y1 &* w1 &+ x0] &+ ii[y0 &* w1 &+ x0]
-                            let mean = sum / ((y1 &- y0) &* (x1 &- x0))
+                            let area = (y1 &- y0) &* (x1 &- x0)
                             let v = Int(px[y &* w &+ x])
-                            // darker than the neighbourhood by a margin, and not near-white
-                            if v < mean - contrast && v < 200 { o[y &* w &+ x] = 1 }
+                            // Darker than the neighbourhood's mean (rounded down) by a margin, and
+                            // not near-white: v < sum / area - contrast, that is
+                            // (v + contrast + 1) * area <= sum, without a divide per pixel.
+                            if (v &+ contrast &+ 1) &* area <= sum && v < 200 { o[y &* w &+ x] = 1 }
                         }
                     }
                 }
@@ -56,25 +58,45 @@ struct InkMap {
         var out = [UInt8](repeating: 0, count: width * height)
         bits.withUnsafeBufferPointer { b in
             if horizontal {
-                for y in 0..<height {
-                    var x = 0
-                    while x < width {
-                        if b[y * width + x] == 0 { x += 1; continue }
-                        var e = x
-                        while e < width && (b[y * width + e] != 0 || (e + 1 < width && b[y * width + e + 1] != 0)) { e += 1 }
-                        if e - x >= minRun { for k in x..<e { out[y * width + k] = 1 } }
-                        x = e + 1
+                out.withUnsafeMutableBufferPointer { out in
+                    for y in 0..<height {
+                        let row = y &* width
+                        var x = 0
+                        while x < width {
+                            if b[row &+ x] == 0 { x &+= 1; continue }
+                            var e = x
+                            while e < width && (b[row &+ e] != 0 || (e &+ 1 < width && b[row &+ e &+ 1] != 0)) { e &+= 1 }
+                            if e &- x >= minRun { for k in x..<e { out[row &+ k] = 1 } }
+                            x = e &+ 1
+                        }
                     }
                 }
             } else {
-                for x in 0..<width {
-                    var y = 0
-                    while y < height {
-                        if b[y * width + x] == 0 { y += 1; continue }
-                        var e = y
-                        while e < height && (b[e * width + x] != 0 || (e + 1 < height && b[(e + 1) * width + x] != 0)) { e += 1 }
-                        if e - y >= minRun { for k in y..<e { out[k * width + x] = 1 } }
-                        y = e + 1
+                // Row by row with a run start per column (walking down each column misses the
+                // cache at every pixel); the same runs as along the rows above, gaps of one
+                // pixel bridged.
+                var start = [Int](repeating: -1, count: width)
+                start.withUnsafeMutableBufferPointer { start in
+                    out.withUnsafeMutableBufferPointer { out in
+                        func close(_ x: Int, at e: Int) {
+                            if e &- start[x] >= minRun {
+                                var k = start[x]
+                                while k < e { out[k &* width &+ x] = 1; k &+= 1 }
+                            }
+                            start[x] = -1
+                        }
+                        for y in 0..<height {
+                            let row = y &* width, next = y &+ 1 < height ? row &+ width : -1
+                            for x in 0..<width {
+                                let on = b[row &+ x] != 0
+                                if start[x] < 0 {
+                                    if on { start[x] = y }
+                                } else if !on && (next < 0 || b[next &+ x] == 0) {
+                                    close(x, at: y)
+                                }
+                            }
+                        }
+                        for x in 0..<width where start[x] >= 0 { close(x, at: height) }
                     }
                 }
             }

@@ -408,10 +408,17 @@ public struct Registrar: Sendable {
             let hRuns = ink.runs(horizontal: true, minRun: 18)
             let vRuns = ink.runs(horizontal: false, minRun: 18)
             var hPoints: [(Double, Double)] = [], vPoints: [(Double, Double)] = []
-            for y in 0..<ch { for x in 0..<cw {
-                if hRuns[x, y] != 0 { hPoints.append((Double(x), Double(y))) }
-                if vRuns[x, y] != 0 { vPoints.append((Double(x), Double(y))) }
-            } }
+            hRuns.bits.withUnsafeBufferPointer { h in
+                vRuns.bits.withUnsafeBufferPointer { v in
+                    for y in 0..<ch {
+                        let row = y &* cw
+                        for x in 0..<cw {
+                            if h[row &+ x] != 0 { hPoints.append((Double(x), Double(y))) }
+                            if v[row &+ x] != 0 { vPoints.append((Double(x), Double(y))) }
+                        }
+                    }
+                }
+            }
             if hPoints.count < 50 || vPoints.count < 20 { return nil }
             let cx = Double(cw) / 2, cy = Double(ch) / 2
             self.cx = cx; self.cy = cy
@@ -592,11 +599,19 @@ public struct Registrar: Sendable {
             guard ul > 1e-9 else { return }
             ux /= ul; uy /= ul
             let nx = -uy, ny = ux
+            // The profile's samples lie in the parallelogram spanned by its four corners: when
+            // that is well inside the image (the usual case), sample without edge tests.
+            let reach = Double(r), right = Double(image.width - 2), bottom = Double(image.height - 2)
+            func within(_ o: Double, _ u: Double) -> Bool {
+                let x = p.x + o * nx + u * ux, y = p.y + o * ny + u * uy
+                return x >= 1 && y >= 1 && x < right && y < bottom
+            }
+            let inside = within(-reach, -3) && within(-reach, 3) && within(reach, -3) && within(reach, 3)
             for o in -r...r {
                 var sum = 0.0
                 for u in -3...3 {
                     let x = p.x + Double(o) * nx + Double(u) * ux, y = p.y + Double(o) * ny + Double(u) * uy
-                    sum += 255 - image.sample(x: x, y: y)
+                    sum += 255 - (inside ? image.sampleInside(x: x, y: y) : image.sample(x: x, y: y))
                 }
                 darkness[o + r] = sum / 7
             }
