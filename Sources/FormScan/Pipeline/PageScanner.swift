@@ -47,22 +47,27 @@ public final class PageScanner {
         // Rank the templates by a cheap coarse fit, then fine-fit them in that order.
         let cache = Registrar.CoarseCache()
         // A photo of a sheet on a background: rank by a first fit from the sheet's outline.
-        let ordered: [(LoadedTemplate, Registrar.Coarse?)]
+        let photo = cache.hasOutline(image)
+        let ordered: [LoadedTemplate]
         if candidates.count < 2 {
-            ordered = candidates.map { ($0, nil) }
-        } else if cache.hasOutline(image) {
+            ordered = candidates
+        } else if photo {
             var scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
             // No template clearly fits the likeliest turn: score every way round.
             if (scored.map(\.1).max() ?? 0) < Registrar.clearCornerScore {
                 scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache, everyCorner: true) ?? 0) }
             }
-            ordered = scored.sorted { $0.1 > $1.1 }.map { ($0.0, nil) }
+            ordered = scored.sorted { $0.1 > $1.1 }.map(\.0)
         } else {
-            ordered = candidates.map { t in (t, Registrar(template: t.template).firstCoarse(image, cache: cache)) }
-                .sorted { ($0.1?.score ?? 0) > ($1.1?.score ?? 0) }
+            // A scan: ranked by a coarse fit on each template's lines; the template tried starts
+            // from its coarse fit on its own segments.
+            ordered = candidates.map { t in (t, Registrar(template: t.template).rankingScore(image, cache: cache)) }
+                .sorted { $0.1 > $1.1 }.map(\.0)
         }
-        for (t, coarse) in ordered {
-            let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: coarse, cache: cache)
+        for t in ordered {
+            let registrar = Registrar(template: t.template)
+            let coarse = candidates.count > 1 && !photo ? registrar.firstCoarse(image, cache: cache) : nil
+            let (r, turned) = registrar.register(image, quarterTurns: nil, firstCoarse: coarse, cache: cache)
             if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
             // Another page's lines never cover this much of a template: no need to try the rest.
             if r.isUsable && r.coverage >= 0.6 { break }
