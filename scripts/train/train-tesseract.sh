@@ -3,6 +3,7 @@
 # scratch, on boxed handwritten digits (MNIST training split + synthetic X, -, seven-segment),
 # rendered as DigitReader renders boxes. Needs Debian's tesseract-ocr (lstmtraining & co).
 # One core. Intermediate files stay in $WORK (not committed); rerunning resumes from them.
+# Three phases: from scratch at 0.0005, on at 0.0001, then fine-tuned on fresh lines (below).
 #
 # What was learned getting here (Tesseract 5.3, Debian bookworm):
 # - learning rate 0.002 (Adam) never learned the classes: the net counted the symbols and
@@ -50,6 +51,38 @@ lstmtraining --traineddata "$WORK/lang/digits/digits.traineddata" \
     --continue_from "$WORK/ckpt/digits_checkpoint" --model_output "$WORK/ckpt/digits" --learning_rate 0.0001 \
     --train_listfile "$WORK/train.list" --eval_listfile "$WORK/eval.list" \
     --max_iterations "$ITER2" --target_error_rate 0.3 2>&1 | tee "$WORK/phase2.log" | grep -E "At iteration|Finished|best" || true
-lstmtraining --stop_training --convert_to_int --continue_from "$WORK/ckpt/digits_checkpoint" \
-    --traineddata "$WORK/lang/digits/digits.traineddata" --model_output Sources/DigitReader/Models/digits.traineddata
-echo "wrote Sources/DigitReader/Models/digits.traineddata"
+# Phase 3 (session 6): fine-tuning on fresh lines (another seed, and 3% of the symbols one box's
+# part of an X drawn across two or three boxes) at learning rate 0.00005. Accuracy swings by
+# +-0.5% between checkpoints 100 iterations apart, so the best ones by training error are each
+# read on the 5,000 held-out training digits (export_mnist_test.py --validation) and the best
+# reader kept: MNIST test 97.10% -> 98.10% for Tesseract alone.
+if [ ! -f "$WORK/data3/.done" ]; then
+    python3 scripts/train/make_tesseract_lines.py "$WORK/data3" --lines "$LINES" --eval-lines 300 --x-share 0.06 \
+        --seed 3 --spanning-x-share 0.03
+    ls "$WORK"/data3/*.tif | sed 's/\.tif$//' | xargs -P 2 -I{} sh -c 'tesseract {}.tif {} --psm 13 lstm.train >/dev/null 2>&1'
+    touch "$WORK/data3/.done"
+fi
+ls "$WORK"/data3/train*.lstmf > "$WORK/train3.list"
+ls "$WORK"/data3/eval*.lstmf > "$WORK/eval3.list"
+mkdir -p "$WORK/ckpt3"
+if [ ! -f "$WORK/ckpt3/phase3.done" ]; then
+    lstmtraining --traineddata "$WORK/lang/digits/digits.traineddata" \
+        --continue_from "$WORK/ckpt/digits_checkpoint" --model_output "$WORK/ckpt3/ft" --learning_rate 0.00005 \
+        --train_listfile "$WORK/train3.list" --eval_listfile "$WORK/eval3.list" \
+        --max_iterations 90000 --target_error_rate 0.3 2>&1 | tee "$WORK/phase3.log" | grep -E "Finished|best" || true
+    touch "$WORK/ckpt3/phase3.done"
+fi
+# Choose among the four checkpoints with the lowest training error on the validation digits.
+swift build -c release >/dev/null
+[ -d "$WORK/val" ] || python3 scripts/train/export_mnist_test.py "$WORK/val" --validation >/dev/null
+best="" bestAcc=0
+for name in $(ls "$WORK/ckpt3" | grep '^ft_.*\.checkpoint$' | sort -t_ -k2 -g | head -4); do
+    ck="$WORK/ckpt3/$name"; dir="$WORK/pick/${name%.checkpoint}"; mkdir -p "$dir"
+    lstmtraining --stop_training --convert_to_int --continue_from "$ck" \
+        --traineddata "$WORK/lang/digits/digits.traineddata" --model_output "$dir/digits.traineddata" >/dev/null 2>&1
+    acc=$(.build/release/scan-c1 digits eval "$WORK/val" --model-dir "$dir" --misses 0 | sed -n 's/^== tesseract: \([0-9]*\)\/.*/\1/p')
+    echo "$(basename "$ck"): $acc / 5000 validation digits"
+    if [ "${acc:-0}" -gt "$bestAcc" ]; then best=$dir; bestAcc=$acc; fi
+done
+cp "$best/digits.traineddata" Sources/DigitReader/Models/digits.traineddata
+echo "wrote Sources/DigitReader/Models/digits.traineddata (from $(basename "$best"))"

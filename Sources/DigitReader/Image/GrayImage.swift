@@ -79,7 +79,7 @@ public struct GrayImage: Sendable, Equatable {
             return interpolate(ix, iy, x - Double(ix), y - Double(iy))
         }
 
-        @usableFromInline @inline(__always)
+        @inlinable @inline(__always)
         func interpolate(_ ix: Int, _ iy: Int, _ ax: Double, _ ay: Double) -> Double {
             // Wrapping arithmetic: the indices are in range (checked by the callers), and
             // overflow checks here keep the compiler from optimising the callers' loops.

@@ -420,12 +420,17 @@ public struct Registrar: Sendable {
             let hRuns = ink.runs(horizontal: true, minRun: 18)
             let vRuns = ink.runs(horizontal: false, minRun: 18)
             var hPoints: [(Double, Double)] = [], vPoints: [(Double, Double)] = []
+            // The horizontal-line points as spans of neighbours along a row (first and last x).
+            var hSpans: [(y: Double, first: Int, last: Int)] = []
             hRuns.bits.withUnsafeBufferPointer { h in
                 vRuns.bits.withUnsafeBufferPointer { v in
                     for y in 0..<ch {
                         let row = y &* cw
                         for x in 0..<cw {
-                            if h[row &+ x] != 0 { hPoints.append((Double(x), Double(y))) }
+                            if h[row &+ x] != 0 {
+                                hPoints.append((Double(x), Double(y)))
+                                if x > 0 && h[row &+ x &- 1] != 0 { hSpans[hSpans.count - 1].last = x } else { hSpans.append((Double(y), x, x)) }
+                            }
                             if v[row &+ x] != 0 { vPoints.append((Double(x), Double(y))) }
                         }
                     }
@@ -437,25 +442,38 @@ public struct Registrar: Sendable {
             // Skew: sharpest horizontal-line profile.
             var bestAngle = 0.0, bestSharp = -1.0
             var prof = [Int32](repeating: 0, count: ch * 2)
-            hPoints.withUnsafeBufferPointer { points in
+            hSpans.withUnsafeBufferPointer { spans in
                 prof.withUnsafeMutableBufferPointer { prof in
                     for step in -20...20 {
                         let a = Double(step) * 0.2 * .pi / 180
                         let t = tan(a)
                         for i in prof.indices { prof[i] = 0 }
-                        // The points come row by row, so neighbours mostly land in one bin: count
-                        // a run in a register and add it once (adding to memory point by point
-                        // waits on the previous add to the same bin).
-                        var bin = Int.min, run: Int32 = 0
-                        for (x, y) in points {
-                            // Ties to even; a value exactly halfway between two rows does not
-                            // occur off the zero angle.
-                            let yy = Self.nearestEven(y - (x - cx) * t) &+ ch / 2
-                            if yy == bin { run &+= 1; continue }
-                            if bin >= 0 && bin < prof.count { prof[bin] &+= run }
-                            bin = yy; run = 1
+                        // Each point's row in the deskewed frame, ties to even (a value exactly
+                        // halfway between two rows does not occur off the zero angle).
+                        @inline(__always) func bin(_ x: Int, _ y: Double) -> Int {
+                            Self.nearestEven(y - (Double(x) - cx) * t) &+ ch / 2
                         }
-                        if bin >= 0 && bin < prof.count { prof[bin] &+= run }
+                        // Along a span the row never goes back (the expression is monotonic in x,
+                        // rounding included), so each stretch of points landing on one row is
+                        // found by galloping and halving instead of point by point: the same
+                        // counts with a few evaluations per change of row.
+                        for span in spans {
+                            var x = span.first
+                            while x <= span.last {
+                                let b = bin(x, span.y)
+                                var same = x, stride = 1
+                                while same &+ stride <= span.last && bin(same &+ stride, span.y) == b {
+                                    same &+= stride; stride &<<= 1
+                                }
+                                var other = min(same &+ stride, span.last &+ 1)
+                                while other &- same > 1 {
+                                    let mid = (same &+ other) >> 1
+                                    if bin(mid, span.y) == b { same = mid } else { other = mid }
+                                }
+                                if b >= 0 && b < prof.count { prof[b] &+= Int32(same &- x &+ 1) }
+                                x = same &+ 1
+                            }
+                        }
                         // Whole counts: the sum of squares is exact, as with the counts in doubles.
                         var sharp = 0.0
                         for v in prof { sharp += Double(v) * Double(v) }
