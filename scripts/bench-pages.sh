@@ -3,10 +3,11 @@
 # 10 pages read by `scan-c1 batch --jobs 1` into a fresh database, then the stage means and the
 # median total from its pages table. Run it several times: on a shared machine one run can be
 # 15% off. A benchmark, not a test.
-# usage: scripts/bench-pages.sh [RUNS] (after `swift build -c release`)
+# usage: scripts/bench-pages.sh [RUNS] (after `swift build -c release`); BIN=other/scan-c1 to
+# time another build (e.g. an older one, in the same minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release/scan-c1
+bin=${BIN:-.build/release/scan-c1}
 runs=${1:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
