@@ -22,8 +22,14 @@ struct Reconciler {
     var valuesPerField = 12
     /// A second consistent assignment at least this fraction as probable as the best is "too close to call".
     var closeCall = 1.0 / 3.0
-    /// A box whose best candidate is below this is "unsure".
+    /// A box whose best candidate is below this is "unsure": a number with such a box is
+    /// never verified by the rules alone…
     var unsureProbability = 0.5
+    /// …nor one whose two best candidates together are below this: the readers do not know
+    /// what it is, and the symbol written may be none of those listed (a generated page passed
+    /// an 8 read "1 57%, X 28%" as verified, the sums holding because 28 was written where 21
+    /// was due). Split between two readings, the rules may choose (a 4 read "9 55%, 4 45%").
+    var unsureTopTwo = 0.9
     /// A box read at least this surely, by readers that agree, lets a copy rule confirm.
     var sureProbability = 0.98
 
@@ -341,10 +347,14 @@ struct Reconciler {
             }
             // A box the readers are unsure of lets the rules do the reading: on a form written
             // wrongly, a misread that happens to fit the sums would pass as verified (seen on a
-            // generated page: an 8 read "1 (37%)" made 98 + 21 = 119 hold where 28 was written).
+            // generated page: an 8 read "1 (37%)", later "1 (57%)", made 98 + 21 = 119 hold where
+            // 28 was written).
             // A person confirms such a number.
             if f.status == .verified || f.status == .corrected {
-                let unsure = f.boxes.filter { ($0.candidates.first?.probability ?? 0) < unsureProbability }
+                let unsure = f.boxes.filter {
+                    let p = $0.candidates.prefix(2).map(\.probability)
+                    return (p.first ?? 0) < unsureProbability || p.reduce(0, +) < unsureTopTwo
+                }
                 if !unsure.isEmpty {
                     f.status = .review
                     for b in unsure {
