@@ -6,10 +6,12 @@
 # classifier alone, combined). A fold whose classifier exists is not trained again (delete
 # WORK_DIR/foldN/models/classifier.bin to retrain).
 # usage: scripts/train/crossval.sh WORK_DIR [FOLD...]   (folds 1-5; default all, two at a time)
-# TRAIN_ARGS: extra options for train_classifier.py (the shipped recipe: see Models/README.md).
+# TRAIN_ARGS: options for train_classifier.py; default the shipped recipe (Models/README.md),
+# TRAIN_ARGS="" for the sessions-2-5 one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:?work dir}; shift || true
+TRAIN_ARGS=${TRAIN_ARGS-"--spanning-x 2000 --epochs 10"}
 FOLDS=("aluebatee,cotbuloh" "drienrampak,karanghampa" "kubu,peuribu" "pantemeutia,simpangpeut" "teupinpeuraho,ujongsimpang")
 SELECTED=("$@"); [ ${#SELECTED[@]} -eq 0 ] && SELECTED=(1 2 3 4 5)
 mkdir -p "$WORK"
@@ -22,7 +24,7 @@ run_fold() {
     local dir="$WORK/fold$i"
     mkdir -p "$dir/models" "$dir/pages"
     # shellcheck disable=SC2086
-    [ -f "$dir/models/classifier.bin" ] || OPENBLAS_NUM_THREADS=1 python3 scripts/train/train_classifier.py ${TRAIN_ARGS:-} \
+    [ -f "$dir/models/classifier.bin" ] || OPENBLAS_NUM_THREADS=1 python3 scripts/train/train_classifier.py $TRAIN_ARGS \
         --real "$WORK/realboxes" --holdout "$hold" --out "$dir/models/classifier.bin" > "$dir/train.log" 2>&1
     ln -sf "$TESS" "$dir/models/eng.traineddata"
     # The Tesseract model never trains on real boxes: every fold can use the shipped one.

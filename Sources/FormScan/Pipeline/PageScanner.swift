@@ -65,8 +65,8 @@ public final class PageScanner {
             // segments, which their fine fit starts from.
             let merged = candidates.map { t in (t, Registrar(template: t.template).rankingScore(image, cache: cache)) }
                 .sorted { $0.1 > $1.1 }
-            let best = merged.first?.1 ?? 0
-            let near = merged.filter { $0.1 >= best - Self.rankingMargin }.map(\.0)
+            let top = merged.first?.1 ?? 0
+            let near = merged.filter { $0.1 >= top - Self.rankingMargin }.map(\.0)
             for t in near { starts[t.id] = Registrar(template: t.template).firstCoarse(image, cache: cache) }
             ordered = near.sorted { (starts[$0.id]??.score ?? 0) > (starts[$1.id]??.score ?? 0) }
                 + merged.dropFirst(near.count).map(\.0)
