@@ -72,6 +72,19 @@ struct ReconciliationTests {
         #expect(f["suara_paslon_02"]?.reasons.contains { $0.contains("box 3 is unsure") } == true)
     }
 
+    @Test func aBoxTheReadersDoNotKnowIsNotVerifiedEvenAboveHalf() {
+        // The same form error; the 8 read "1 57%, X 28%" (seen with the session-6 classifier):
+        // its two best readings hold 85%, so the written symbol may be neither.
+        var p02 = field("X21")
+        p02[2] = BoxResult(position: 2, symbol: .digit(1), candidates: [Candidate(symbol: .digit(1), probability: 0.57),
+                           Candidate(symbol: .cross, probability: 0.28), Candidate(symbol: .digit(8), probability: 0.1)],
+                           source: "test", ink: 0.1, readers: [])
+        let f = page(["suara_paslon_01": field("X98"), "suara_paslon_02": p02, "suara_sah": field("119"),
+                      "suara_tidak_sah": field("XX2"), "suara_total": field("121")])
+        #expect(f["suara_paslon_02"]?.status == .review)
+        #expect(f["suara_paslon_02"]?.reasons.contains { $0.contains("box 3 is unsure") } == true)
+    }
+
     @Test func anUnsureDigitIsCorrectedByTheRulesAndSaysSo() {
         var p02 = field("124")
         p02[2] = box(2, .digit(9), 0.55, or: .digit(4))  // a 4 read as 9, unsure
