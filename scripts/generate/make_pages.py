@@ -9,7 +9,8 @@ get a deliberate arithmetic error (one digit of one number changed, so a rule fa
 truth holds the number as written plus `"expect": "review"`. Pages are then captured like a
 scan or phone photo: small rotation, perspective, scale, uneven light, blur, noise, JPEG.
 
-usage: make_pages.py OUT --stations N [--seed S] [--errors 0.1] [--capture scan|photo]
+usage: make_pages.py OUT --stations N [--seed S] [--errors 0.1] [--capture scan|photo] [--digits test|train]
+(`--digits train` writes training pages instead, from the MNIST training split.)
 Needs numpy and ImageMagick's `convert` (JPEG encoding, reading the reference images).
 """
 import argparse, json, math, os, subprocess, sys, tempfile
@@ -72,9 +73,9 @@ def deliberate_error(rng, values):
 
 
 class Ink:
-    def __init__(self, rng):
+    def __init__(self, rng, split="t10k"):
         self.rng = rng
-        self.images, self.labels = load_mnist("t10k")
+        self.images, self.labels = load_mnist(split)
         self.by_label = {d: np.where(self.labels == d)[0] for d in range(10)}
 
     def digit(self, d):
@@ -167,10 +168,14 @@ def main():
     ap.add_argument("out"); ap.add_argument("--stations", type=int, default=10)
     ap.add_argument("--seed", type=int, default=2019); ap.add_argument("--errors", type=float, default=0.1)
     ap.add_argument("--capture", choices=["scan", "photo"], default="scan")
+    ap.add_argument("--digits", choices=["test", "train"], default="test",
+                    help="MNIST split the handwriting comes from: test for evaluation corpora, train for "
+                         "training data (pages whose boxes, exported with `scan-c1 digits export`, went "
+                         "through capture and box cleaning as at inference)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(a.seed)
-    ink = Ink(rng)
+    ink = Ink(rng, "t10k" if a.digits == "test" else "train")
     pages = {}
     for n in (1, 2):
         t = json.load(open(os.path.join(TEMPLATES, f"c1-ppwp-2019-lembar{n}.json")))

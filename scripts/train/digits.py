@@ -23,10 +23,13 @@ def load_mnist(split):
 
 
 def parse_pgm(data):
-    """A binary PGM (P5) as a uint8 array."""
+    """A binary PGM (P5) as a uint8 array (header comments, such as the exporter's `# box WxH`, skipped)."""
     tokens, i = [], 0
     while len(tokens) < 4:
         while data[i:i + 1].isspace(): i += 1
+        if data[i:i + 1] == b"#":
+            while data[i:i + 1] != b"\n": i += 1
+            continue
         j = i
         while not data[j:j + 1].isspace(): j += 1
         tokens.append(data[i:j]); i = j

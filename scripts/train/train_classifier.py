@@ -28,6 +28,11 @@ ap.add_argument("--mnist-limit", type=int, default=60000)
 ap.add_argument("--spanning-x", type=int, default=0,
                 help="samples of an X drawn across 2-3 boxes (one box's part), as X; the shipped model: "
                      "--spanning-x 2000 --epochs 10 (held-out real boxes 95.4%% -> 97.2%% combined)")
+ap.add_argument("--pipeline", help="folder from `scan-c1 digits export` of generated training pages "
+                "(make_pages.py --digits train): MNIST training digits as FormScan crops them after "
+                "capture and cleaning; each crop used once, plus --pipeline-copies augmented copies")
+ap.add_argument("--pipeline-copies", type=int, default=0)
+ap.add_argument("--pipeline-x", type=int, default=6000, help="at most this many X crops from --pipeline")
 a = ap.parse_args()
 rng = np.random.default_rng(a.seed)
 LABEL = {c: i for i, c in enumerate(CLASSES)}
@@ -100,6 +105,24 @@ if a.real:
                 v = augment(ink, rng, 0.6)
                 if v is not None: X.append(normalized28(v)); Y.append(label)
     print(f"+real {n_real} boxes (x{a.real_copies + 1}), {len(real_eval)} held out; {len(X)} samples {time.time() - t0:.0f}s", flush=True)
+
+if a.pipeline:
+    n_pipe = 0
+    for label_dir in sorted(glob.glob(os.path.join(a.pipeline, "*"))):
+        name = os.path.basename(label_dir)
+        label = LABEL["-"] if name == "dash" else LABEL.get(name)
+        if label is None: continue
+        paths = sorted(glob.glob(os.path.join(label_dir, "*.pgm")))
+        if label == LABEL["X"] and len(paths) > a.pipeline_x:
+            paths = [paths[i] for i in sorted(rng.choice(len(paths), a.pipeline_x, replace=False))]
+        for p in paths:
+            ink = real_ink(p)
+            if ink is None: continue
+            X.append(normalized28(ink)); Y.append(label); n_pipe += 1
+            for _ in range(a.pipeline_copies):
+                v = augment(ink, rng, 0.5)
+                if v is not None: X.append(normalized28(v)); Y.append(label)
+    print(f"+pipeline {n_pipe} crops; {len(X)} samples {time.time() - t0:.0f}s", flush=True)
 
 X = np.array(X, dtype=np.float32)[..., None]; Y = np.array(Y)
 perm = rng.permutation(len(X)); X, Y = X[perm], Y[perm]

@@ -8,7 +8,8 @@ public struct BoxCrop: Sendable {
     public var inkFraction: Double
     /// True when the box holds no ink worth reading.
     public var isBlank: Bool
-    /// Interior size of the box the ink came from, in template pixels.
+    /// Interior size of the box the ink came from, in template pixels (0 when unknown: a crop
+    /// stored without its box).
     public var boxWidth: Int
     public var boxHeight: Int
     /// Only ink much lighter than a pen's was found (kept, stretched to black): the box may as
@@ -25,6 +26,21 @@ public struct BoxCrop: Sendable {
         self.boxWidth = boxWidth
         self.boxHeight = boxHeight
     }
+
+    /// Where the ink meets one of the box's side walls: the point (`x`, `y`, in template pixels
+    /// from the box's top-left corner) and the stroke's slope there (rows per column, measured
+    /// over the few columns next to the wall).
+    public struct WallContact: Sendable, Equatable {
+        public var x: Double, y: Double, slope: Double
+        public init(x: Double, y: Double, slope: Double) { self.x = x; self.y = y; self.slope = slope }
+    }
+    /// Where the ink touches the left and right walls (nil: it does not).
+    public var wallContact: (left: WallContact?, right: WallContact?) = (nil, nil)
+    /// The ink goes on through a wall into the neighbouring box, which has ink touching the
+    /// same wall at the same height (set by FormScan, which sees the neighbours): part of a
+    /// filler stroke drawn across boxes, such as an `X` over a whole row, whose part in one box
+    /// is a lone diagonal or bar. Digits stay inside their boxes.
+    public var crossesIntoNeighbour = false
 
     /// The ink scaled to fit `inner`×`inner` (aspect kept), centred on its centre of mass in a
     /// `size`×`size` white square: the MNIST convention (20 in 28), used by learned readers.

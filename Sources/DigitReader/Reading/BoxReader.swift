@@ -53,6 +53,9 @@ public final class BoxReader {
         }
         // Only faint ink: blank keeps `faintBlank`.
         if crop.faint { combined = combined.mixed(with: Self.certainlyBlank, weight: Self.faintBlank) }
+        // A stroke that goes on into the neighbouring box: part of a filler drawn across boxes,
+        // whatever its lone piece looks like (a diagonal read as 1, a bar read as -).
+        if crop.crossesIntoNeighbour { combined = Self.asFiller(combined) }
         return (combined, readers)
     }
 
@@ -80,6 +83,25 @@ public final class BoxReader {
     /// form's background print): the readers' symbols share the rest. A faint digit thus stays
     /// the first reading but never a sure one, and the form's rules can choose blank instead.
     public static let faintBlank = 0.35
+
+    /// Share of a crossing box's digit readings moved to the fillers (`X` 0.8, `-` 0.2): enough
+    /// to put `X` first over a sure digit (a lone diagonal read "1 (100%)" becomes "X 48%, 1 40%"),
+    /// never a sure reading, so the number goes to a person unless the rules settle it. A box
+    /// already read as a filler keeps its reading.
+    public static let crossingFiller = 0.6
+
+    public static func asFiller(_ reading: BoxReading) -> BoxReading {
+        let digits = reading.candidates.filter { $0.symbol.digitValue != nil }.reduce(0) { $0 + $1.probability }
+        let moved = crossingFiller * digits
+        var out = reading.candidates.map { c in
+            Candidate(symbol: c.symbol, probability: c.symbol.digitValue != nil ? c.probability * (1 - crossingFiller) : c.probability)
+        }
+        for (symbol, share) in [(BoxSymbol.cross, 0.8), (.dash, 0.2)] {
+            if let i = out.firstIndex(where: { $0.symbol == symbol }) { out[i].probability += moved * share }
+            else { out.append(Candidate(symbol: symbol, probability: moved * share)) }
+        }
+        return BoxReading(candidates: out, source: reading.source)
+    }
 
     static let certainlyBlank = BoxReading(candidates: [Candidate(symbol: .blank, probability: 1)], source: "ink")
 }

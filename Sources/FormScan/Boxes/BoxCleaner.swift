@@ -231,6 +231,58 @@ public struct BoxCleaner: Sendable {
                 ink[x, y] = UInt8(max(0, min(255, stretched.rounded())))
             }
         } }
-        return (BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih), keep)
+        var crop = BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih)
+        // Where the ink meets a wall, in template pixels from the box's corner (the cut has
+        // `margin` pixels of page around it), and the stroke's slope there.
+        func meanRow(_ columns: ClosedRange<Int>) -> Double? {
+            var sum = 0, n = 0
+            for y in 0..<ih { for x in columns where keep[y * iw + x] == 1 { sum += y; n += 1 } }
+            return n == 0 ? nil : Double(sum) / Double(n)
+        }
+        let band = Self.wallBand
+        if iw > 4 * band {
+            let corner = (x: Double(left) - margin, y: Double(top) - margin)
+            if let atWall = meanRow(0...(band - 1)) {
+                let inside = meanRow(band...(2 * band - 1)) ?? atWall
+                crop.wallContact.left = BoxCrop.WallContact(x: corner.x + Double(band - 1) / 2, y: corner.y + atWall,
+                                                            slope: (inside - atWall) / Double(band))
+            }
+            if let atWall = meanRow((iw - band)...(iw - 1)) {
+                let inside = meanRow((iw - 2 * band)...(iw - band - 1)) ?? atWall
+                crop.wallContact.right = BoxCrop.WallContact(x: corner.x + Double(iw) - Double(band + 1) / 2, y: corner.y + atWall,
+                                                             slope: (atWall - inside) / Double(band))
+            }
+        }
+        return (crop, keep)
     }
+
+    /// Columns at each side of the interior where ink counts as touching the wall.
+    static let wallBand = 3
+}
+
+extension BoxCleaner {
+    /// Marks the boxes of one number whose ink goes on through a shared wall into the next box
+    /// (`BoxCrop.crossesIntoNeighbour`): both touch that wall, and their strokes, carried on
+    /// at their slopes to halfway between the two interiors, meet within `crossingTolerance`
+    /// template pixels at about the same slope. A stroke drawn across boxes (an `X` over a whole row on the 2019
+    /// sheets) does; a digit stays inside its box.
+    static func markCrossings(_ crops: inout [BoxCrop?], boxes: [Rect]) {
+        guard crops.count == boxes.count, crops.count > 1 else { return }
+        for i in 0..<(crops.count - 1) {
+            guard let a = crops[i], let b = crops[i + 1], !a.isBlank, !b.isBlank,
+                  let r = a.wallContact.right, let l = b.wallContact.left else { continue }
+            let (ax, ay) = (boxes[i].x + r.x, boxes[i].y + r.y)
+            let (bx, by) = (boxes[i + 1].x + l.x, boxes[i + 1].y + l.y)
+            let mid = (ax + bx) / 2
+            guard bx > ax, abs(r.slope - l.slope) <= slopeTolerance,
+                  abs((ay + r.slope * (mid - ax)) - (by - l.slope * (bx - mid))) <= crossingTolerance else { continue }
+            crops[i]?.crossesIntoNeighbour = true
+            crops[i + 1]?.crossesIntoNeighbour = true
+        }
+    }
+
+    static let crossingTolerance = 4.0
+    /// …and their slopes (rows per column) differ by at most this: one straight stroke, not two
+    /// marks that happen to touch the wall at the same height (an `X` and the digit beside it).
+    static let slopeTolerance = 0.5
 }

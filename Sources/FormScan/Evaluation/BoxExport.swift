@@ -40,7 +40,7 @@ public struct BoxExporter {
                 let dir = (out as NSString).appendingPathComponent(label)
                 try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let file = (dir as NSString).appendingPathComponent("\(station)__\(field)__\(position).pgm")
-                try PGM.write(crop.ink, to: file)
+                try PGM.write(crop.ink, to: file, box: PGM.Box(crop))
                 summary.boxes += 1
             }
         }
@@ -51,9 +51,33 @@ public struct BoxExporter {
 /// Binary PGM (P5), the simplest lossless gray format: written by the exporter, read by the
 /// training scripts and by the loader (through Leptonica).
 public enum PGM {
-    public static func write(_ image: GrayImage, to path: String) throws(FormScanError) {
-        var data = Data("P5\n\(image.width) \(image.height)\n255\n".utf8)
+    /// What a crop's file says of the box it was cut from, in a header comment
+    /// (`# box 44x41`, then ` crosses` when its ink goes on into a neighbouring box).
+    public struct Box: Sendable, Equatable {
+        public var width: Int, height: Int, crosses: Bool
+        public init(width: Int, height: Int, crosses: Bool) { self.width = width; self.height = height; self.crosses = crosses }
+        public init(_ crop: BoxCrop) { self.init(width: crop.boxWidth, height: crop.boxHeight, crosses: crop.crossesIntoNeighbour) }
+        var comment: String { "# box \(width)x\(height)\(crosses ? " crosses" : "")\n" }
+    }
+
+    public static func write(_ image: GrayImage, to path: String, box: Box? = nil) throws(FormScanError) {
+        let comment = box?.comment ?? ""
+        var data = Data("P5\n\(comment)\(image.width) \(image.height)\n255\n".utf8)
         data.append(contentsOf: image.pixels)
         do { try data.write(to: URL(fileURLWithPath: path)) } catch { throw .writeFailed(path, reason: error.localizedDescription) }
+    }
+}
+
+extension PGM {
+    /// The box a file written with `write(_:to:box:)` describes (nil for other images).
+    public static func box(ofFileAt path: String) -> Box? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 64), head.starts(with: Data("P5\n# box ".utf8)),
+              let text = String(data: Data(head.dropFirst(9).prefix { $0 != 0x0A }), encoding: .ascii) else { return nil }
+        let words = text.split(separator: " ")
+        let size = words.first?.split(separator: "x").compactMap { Int($0) } ?? []
+        guard size.count == 2 else { return nil }
+        return Box(width: size[0], height: size[1], crosses: words.dropFirst().contains("crosses"))
     }
 }

@@ -46,16 +46,20 @@ public struct DigitEvaluator {
         return m
     }()
 
-    /// A crop from a stored image: trims paper around the ink.
-    public static func crop(from image: GrayImage) -> BoxCrop {
+    /// A crop from a stored image: trims paper around the ink. `box` is what the file says of
+    /// the box it was cut from (`PGM.box`); unknown, the box is 0x0.
+    public static func crop(from image: GrayImage, box: PGM.Box? = nil) -> BoxCrop {
         var minX = image.width, minY = image.height, maxX = -1, maxY = -1, count = 0
         for y in 0..<image.height { for x in 0..<image.width where image[x, y] < 160 {
             minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y); count += 1
         } }
-        if count < 3 { return BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: 0, isBlank: true, boxWidth: image.width, boxHeight: image.height) }
+        let boxWidth = box?.width ?? 0, boxHeight = box?.height ?? 0
+        if count < 3 { return BoxCrop(ink: GrayImage(width: 0, height: 0), inkFraction: 0, isBlank: true, boxWidth: boxWidth, boxHeight: boxHeight) }
         let ink = image.cropped(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-        return BoxCrop(ink: ink, inkFraction: Double(count) / Double(image.width * image.height), isBlank: false,
-                       boxWidth: image.width, boxHeight: image.height)
+        var crop = BoxCrop(ink: ink, inkFraction: Double(count) / Double(image.width * image.height), isBlank: false,
+                           boxWidth: boxWidth, boxHeight: boxHeight)
+        crop.crossesIntoNeighbour = box?.crosses ?? false
+        return crop
     }
 
     public func run(directory: String, limitPerClass: Int? = nil) throws(FormScanError) -> [ReaderScore] {
@@ -73,7 +77,7 @@ public struct DigitEvaluator {
                 let path = (dir as NSString).appendingPathComponent(file)
                 // A crop that cannot be read is an error in the data set, not a crop to skip quietly.
                 let image = try loader.load(path).image
-                let crop = Self.crop(from: image)
+                let crop = Self.crop(from: image, box: PGM.box(ofFileAt: path))
                 // Each reader timed on its own, then the combination (which runs both).
                 if !crop.isBlank {
                     var t0 = ContinuousClock.now

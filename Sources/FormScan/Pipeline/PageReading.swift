@@ -41,7 +41,7 @@ struct PageReading {
                     return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0, readers: [])
                 }
                 let first = reader.firstReading(crop)
-                if policy == .whereNeeded, !crop.faint, crop.fainterInk == nil, let first, (first.best?.probability ?? 0) >= Self.sureFirstReading {
+                if policy == .whereNeeded, !crop.faint, crop.fainterInk == nil, !crop.crossesIntoNeighbour, let first, (first.best?.probability ?? 0) >= Self.sureFirstReading {
                     pending[f.id, default: [:]][i] = (crop, first)
                     return Self.result(i, crop, first, readers: [first])
                 }

@@ -147,10 +147,12 @@ public final class PageScanner {
     func cropBoxes(_ page: GrayImage, template: LoadedTemplate, registration: Registration) -> [String: [BoxCrop?]] {
         var crops: [String: [BoxCrop?]] = [:]
         for f in template.template.fields {
-            crops[f.id] = f.boxes.map { b -> BoxCrop? in
+            var cut = f.boxes.map { b -> BoxCrop? in
                 guard cleaner.isInside(page, box: Rect(b), transform: registration.transform) else { return nil }
                 return cleaner.clean(cleaner.warp(page, box: Rect(b), transform: registration.transform))
             }
+            BoxCleaner.markCrossings(&cut, boxes: f.boxes.map { Rect($0) })
+            crops[f.id] = cut
         }
         return crops
     }
