@@ -35,6 +35,11 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        .systemLibrary(
+            name: "CAprilTag",
+            pkgConfig: "apriltag",
+            providers: [.apt(["libapriltag-dev"])]
+        ),
         // The C shim: what Swift cannot do itself (libjpeg/libpng setjmp/longjmp error paths).
         .target(
             name: "CScanShim",
@@ -47,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "FormScan",
-            dependencies: ["DigitReader", "CScanShim", "CLeptonica"],
+            dependencies: ["DigitReader", "CScanShim", "CLeptonica", "CAprilTag"],
             resources: [.copy("Templates")]
         ),
         // Folders of photos into an SQLite database (GRDB): walk, hash, scan in parallel, export.

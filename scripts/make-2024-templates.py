@@ -158,7 +158,7 @@ def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules
             long_h += [[y, x, x + bw], [y + bh, x, x + bw]]
             long_v += [[x, y, y + bh], [x + bw, y, y + bh]]
     tpl = {
-        "id": tid, "title": title, "pageCode": code,
+        "id": tid, "title": title, "pageCode": code, "aprilTag": 100 + int(tid[-1]),
         "referenceImage": tid + ".png",
         "referenceSource": source or ("KawalPemilu (kawalc1, MIT licence): blank reference page " + name),
         "width": w, "height": h, "marks": marks(img), "markFill": 0.5,

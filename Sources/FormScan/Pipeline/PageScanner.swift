@@ -11,6 +11,8 @@ public final class PageScanner {
     /// When Tesseract reads a box (the classifier reads every box).
     public var secondReading: SecondReading
     let cleaner = BoxCleaner()
+    /// Reads the 2024 pages' AprilTags; built on first use (its decoding table takes a moment).
+    lazy var tagDetector = AprilTagDetector()
 
     public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader(), secondReading: SecondReading = .whereNeeded) {
         self.store = store
@@ -85,8 +87,8 @@ public final class PageScanner {
             if let hint { return .poorImage(path, problems: [hint + " (no form could be found in it)"]) }
             return .noFormFound(path)
         }
-        guard let (template, fitted, page) = best else { throw notFound(hint: QualityGate.hint(for: image)) }
-        var registration = fitted
+        guard let (bestTemplate, fitted, turned) = best else { throw notFound(hint: QualityGate.hint(for: image)) }
+        var (template, registration, page) = (bestTemplate, fitted, turned)
         if registration.isUsable {
             (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
         }
@@ -110,6 +112,23 @@ public final class PageScanner {
             }
             throw notFound(hint: hint)
         }
+        // A page that carries an AprilTag (2024) says which page it is, independently of its
+        // lines: in auto mode the tag is read, reported, and wins over the lines' choice.
+        if candidates.count > 1, template.template.aprilTag != nil {
+            let known = Set(store.templates.compactMap(\.template.aprilTag))
+            if let tag = tagDetector.detect(page).filter({ known.contains($0.id) }).max(by: { $0.decisionMargin < $1.decisionMargin }) {
+                if tag.id != template.template.aprilTag, let named = store.templates.first(where: { $0.template.aprilTag == tag.id }) {
+                    let (r, turned) = Registrar(template: named.template).register(image, quarterTurns: nil, firstCoarse: nil, cache: cache)
+                    guard r.isUsable else {
+                        throw .poorImage(path, problems: ["its lines look most like \(template.id) but its AprilTag \(tag.id) says \(named.id), whose lines could not be matched (take it flat, sharp and with the whole page in it)"])
+                    }
+                    (template, registration, page) = (named, r, turned)
+                    (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
+                }
+                registration.aprilTag = tag
+            }
+        }
+        timings.registration += lap()
         // A bad picture is refused with what to do, not read into a page of misreads.
         let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
         registration.quality = quality

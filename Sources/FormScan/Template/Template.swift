@@ -7,6 +7,8 @@ public struct Template: Sendable, Codable {
     public var title: String
     /// Text of the page's printed code (barcode), when it has one.
     public var pageCode: String?
+    /// Id of the 36h10 AprilTag printed on the page (2024: 101-103), when it has one.
+    public var aprilTag: Int?
     /// File name of the reference image beside the JSON.
     public var referenceImage: String
     public var referenceSource: String?
