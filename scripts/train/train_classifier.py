@@ -85,15 +85,21 @@ for _ in range(6000):
     if ink is not None: X.append(normalized28(ink)); Y.append(d)
 print(f"+synthetic {len(X)} samples {time.time() - t0:.0f}s", flush=True)
 
+def labelled_folders(root):
+    """(class index, sorted crop paths) per label folder of a `scan-c1 digits export`."""
+    for label_dir in sorted(glob.glob(os.path.join(root, "*"))):
+        name = os.path.basename(label_dir)
+        label = LABEL["-"] if name == "dash" else LABEL.get(name)
+        if label is not None:
+            yield label, sorted(glob.glob(os.path.join(label_dir, "*.pgm")))
+
+
 holdout = [h for h in a.holdout.split(",") if h]
 real_eval = []
 if a.real:
     n_real = 0
-    for label_dir in sorted(glob.glob(os.path.join(a.real, "*"))):
-        name = os.path.basename(label_dir)
-        label = LABEL["-"] if name == "dash" else LABEL.get(name)
-        if label is None: continue
-        for p in sorted(glob.glob(os.path.join(label_dir, "*.pgm"))):
+    for label, paths in labelled_folders(a.real):
+        for p in paths:
             station = os.path.basename(p).split("__")[0]
             ink = real_ink(p)
             if ink is None: continue
@@ -108,11 +114,7 @@ if a.real:
 
 if a.pipeline:
     n_pipe = 0
-    for label_dir in sorted(glob.glob(os.path.join(a.pipeline, "*"))):
-        name = os.path.basename(label_dir)
-        label = LABEL["-"] if name == "dash" else LABEL.get(name)
-        if label is None: continue
-        paths = sorted(glob.glob(os.path.join(label_dir, "*.pgm")))
+    for label, paths in labelled_folders(a.pipeline):
         if label == LABEL["X"] and len(paths) > a.pipeline_x:
             paths = [paths[i] for i in sorted(rng.choice(len(paths), a.pipeline_x, replace=False))]
         for p in paths:
