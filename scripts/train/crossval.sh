@@ -6,12 +6,14 @@
 # classifier alone, combined). A fold whose classifier exists is not trained again (delete
 # WORK_DIR/foldN/models/classifier.bin to retrain).
 # usage: scripts/train/crossval.sh WORK_DIR [FOLD...]   (folds 1-5; default all, two at a time)
-# TRAIN_ARGS: options for train_classifier.py; default the shipped recipe (Models/README.md),
-# TRAIN_ARGS="" for the sessions-2-5 one.
+# TRAIN_ARGS: options for train_classifier.py; default the shipped recipe (Models/README.md)
+# when PIPELINE names the crops of the generated training pages (`train-classifier.sh WORK`
+# leaves them in WORK/pipeline-crops), the session-6 one without it; TRAIN_ARGS="" for the
+# sessions-2-5 one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:?work dir}; shift || true
-TRAIN_ARGS=${TRAIN_ARGS-"--spanning-x 2000 --epochs 10"}
+TRAIN_ARGS=${TRAIN_ARGS-"--spanning-x 2000 --epochs 10${PIPELINE:+ --pipeline $PIPELINE --pipeline-x 4000}"}
 FOLDS=("aluebatee,cotbuloh" "drienrampak,karanghampa" "kubu,peuribu" "pantemeutia,simpangpeut" "teupinpeuraho,ujongsimpang")
 SELECTED=("$@"); [ ${#SELECTED[@]} -eq 0 ] && SELECTED=(1 2 3 4 5)
 mkdir -p "$WORK"
