@@ -264,8 +264,8 @@ extension BoxCleaner {
     /// Marks the boxes of one number whose ink goes on through a shared wall into the next box
     /// (`BoxCrop.crossesIntoNeighbour`): both touch that wall, and their strokes, carried on
     /// at their slopes to halfway between the two interiors, meet within `crossingTolerance`
-    /// template pixels at about the same slope. A stroke drawn across boxes (an `X` over a whole row on the 2019
-    /// sheets) does; a digit stays inside its box.
+    /// template pixels at about the same slope. A stroke drawn across boxes (an `X` over a
+    /// whole row on the 2019 sheets) does; a digit stays inside its box.
     static func markCrossings(_ crops: inout [BoxCrop?], boxes: [Rect]) {
         guard crops.count == boxes.count, crops.count > 1 else { return }
         for i in 0..<(crops.count - 1) {
@@ -281,6 +281,7 @@ extension BoxCleaner {
         }
     }
 
+    /// How far apart, in template pixels, the two strokes may meet halfway between the boxes…
     static let crossingTolerance = 4.0
     /// …and their slopes (rows per column) differ by at most this: one straight stroke, not two
     /// marks that happen to touch the wall at the same height (an `X` and the digit beside it).
