@@ -114,6 +114,7 @@ public struct BoxCleaner: Sendable {
         // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
         let pen = ink(warped, interior, paper: paper, strong: threshold, weak: max(threshold + 1, Int(Double(paper) * 0.82)))
         var crop = pen.crop
+        if !crop.isBlank { crop.wallContact = wallContacts(pen.kept, interior) }
         // The faint pass: what was weak counts as ink, and lighter still as weak.
         let strongFaint = max(threshold + 1, Int(Double(paper) * Self.faintInk))
         let weakFaint = max(threshold + 2, Int(Double(paper) * Self.faintestInk))
@@ -129,9 +130,11 @@ public struct BoxCleaner: Sendable {
             return crop
         }
         // Only faint ink, if any.
-        var faint = ink(warped, interior, paper: paper, strong: strongFaint, weak: weakFaint, black: .darkest).crop
+        let faintPass = ink(warped, interior, paper: paper, strong: strongFaint, weak: weakFaint, black: .darkest)
+        var faint = faintPass.crop
         guard !faint.isBlank else { return crop }
         faint.faint = true
+        faint.wallContact = wallContacts(faintPass.kept, interior)
         return faint
     }
 
@@ -231,29 +234,34 @@ public struct BoxCleaner: Sendable {
                 ink[x, y] = UInt8(max(0, min(255, stretched.rounded())))
             }
         } }
-        var crop = BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih)
-        // Where the ink meets a wall, in template pixels from the box's corner (the cut has
-        // `margin` pixels of page around it), and the stroke's slope there.
+        return (BoxCrop(ink: ink, inkFraction: fraction, isBlank: false, boxWidth: iw, boxHeight: ih), keep)
+    }
+
+    /// Where the ink kept (`ink`'s mask over the interior) meets the interior's left and right
+    /// walls, in template pixels from the box's corner (the cut has `margin` pixels of page
+    /// around it), and the stroke's slope there.
+    func wallContacts(_ keep: [UInt8], _ interior: (left: Int, top: Int, width: Int, height: Int)) -> (left: BoxCrop.WallContact?, right: BoxCrop.WallContact?) {
+        let (left, top, iw, ih) = interior
+        let band = Self.wallBand
+        guard iw > 4 * band else { return (nil, nil) }
         func meanRow(_ columns: ClosedRange<Int>) -> Double? {
             var sum = 0, n = 0
             for y in 0..<ih { for x in columns where keep[y * iw + x] == 1 { sum += y; n += 1 } }
             return n == 0 ? nil : Double(sum) / Double(n)
         }
-        let band = Self.wallBand
-        if iw > 4 * band {
-            let corner = (x: Double(left) - margin, y: Double(top) - margin)
-            if let atWall = meanRow(0...(band - 1)) {
-                let inside = meanRow(band...(2 * band - 1)) ?? atWall
-                crop.wallContact.left = BoxCrop.WallContact(x: corner.x + Double(band - 1) / 2, y: corner.y + atWall,
-                                                            slope: (inside - atWall) / Double(band))
-            }
-            if let atWall = meanRow((iw - band)...(iw - 1)) {
-                let inside = meanRow((iw - 2 * band)...(iw - band - 1)) ?? atWall
-                crop.wallContact.right = BoxCrop.WallContact(x: corner.x + Double(iw) - Double(band + 1) / 2, y: corner.y + atWall,
-                                                             slope: (atWall - inside) / Double(band))
-            }
+        let corner = (x: Double(left) - margin, y: Double(top) - margin)
+        var contacts: (left: BoxCrop.WallContact?, right: BoxCrop.WallContact?) = (nil, nil)
+        if let atWall = meanRow(0...(band - 1)) {
+            let inside = meanRow(band...(2 * band - 1)) ?? atWall
+            contacts.left = BoxCrop.WallContact(x: corner.x + Double(band - 1) / 2, y: corner.y + atWall,
+                                                slope: (inside - atWall) / Double(band))
         }
-        return (crop, keep)
+        if let atWall = meanRow((iw - band)...(iw - 1)) {
+            let inside = meanRow((iw - 2 * band)...(iw - band - 1)) ?? atWall
+            contacts.right = BoxCrop.WallContact(x: corner.x + Double(iw) - Double(band + 1) / 2, y: corner.y + atWall,
+                                                 slope: (atWall - inside) / Double(band))
+        }
+        return contacts
     }
 
     /// Columns at each side of the interior where ink counts as touching the wall.

@@ -36,8 +36,8 @@ public final class AprilTagDetector {
     }
 
     /// The tags in `image`, searched on a copy whose long side is at most `longSide` pixels
-    /// (a tag on a 12 MP photo of a page is still 25-40 px there; 40-80 ms); centres in
-    /// `image`'s pixels.
+    /// (a whole 12 MP photo of a page: its tag is still 25-40 px there); centres in `image`'s
+    /// pixels.
     public func detect(_ image: GrayImage, longSide: Int = AprilTagDetector.searchSize) -> [AprilTag] {
         let scale = min(1, Double(longSide) / Double(max(image.width, image.height)))
         let small = scale < 1 ? image.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale))) : image

@@ -89,9 +89,6 @@ public final class PageScanner {
         }
         guard let (bestTemplate, fitted, turned) = best else { throw notFound(hint: QualityGate.hint(for: image)) }
         var (template, registration, page) = (bestTemplate, fitted, turned)
-        if registration.isUsable {
-            (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
-        }
         guard registration.isUsable else {
             // Part of a known page's lines found on a photo: the page is probably this one,
             // photographed too blurred, tilted or covered to be read safely. Say what to fix.
@@ -114,21 +111,21 @@ public final class PageScanner {
         }
         // A page that carries an AprilTag (2024) says which page it is, independently of its
         // lines: in auto mode the tag is read, reported, and wins over the lines' choice.
-        if candidates.count > 1, template.template.aprilTag != nil {
-            let known = Set(store.templates.compactMap(\.template.aprilTag))
-            if let tag = topTags(page, template: template.template, transform: registration.transform)
-                .filter({ known.contains($0.id) }).max(by: { $0.decisionMargin < $1.decisionMargin }) {
-                if tag.id != template.template.aprilTag, let named = store.templates.first(where: { $0.template.aprilTag == tag.id }) {
-                    let (r, turned) = Registrar(template: named.template).register(image, quarterTurns: nil, firstCoarse: nil, cache: cache)
-                    guard r.isUsable else {
-                        throw .poorImage(path, problems: ["its lines look most like \(template.id) but its AprilTag \(tag.id) says \(named.id), whose lines could not be matched (take it flat, sharp and with the whole page in it)"])
-                    }
-                    (template, registration, page) = (named, r, turned)
-                    (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
+        if candidates.count > 1, template.template.aprilTag != nil,
+           let (tag, named) = topTags(page, template: template.template, transform: registration.transform)
+            .compactMap({ tag in store.templates.first { $0.template.aprilTag == tag.id }.map { (tag, $0) } })
+            .max(by: { $0.0.decisionMargin < $1.0.decisionMargin }) {
+            if named.id != template.id {
+                let (r, turned) = Registrar(template: named.template).register(image, quarterTurns: nil, firstCoarse: nil, cache: cache)
+                guard r.isUsable else {
+                    throw .poorImage(path, problems: ["its lines look most like \(template.id) but its AprilTag \(tag.id) says \(named.id), whose lines could not be matched (take it flat, sharp and with the whole page in it)"])
                 }
-                registration.aprilTag = tag
+                (template, registration, page) = (named, r, turned)
             }
+            registration.aprilTag = tag
         }
+        // Corner marks where the fit puts them: an audit figure, not a condition.
+        (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
         timings.registration += lap()
         // A bad picture is refused with what to do, not read into a page of misreads.
         let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
