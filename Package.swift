@@ -69,7 +69,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FormScanTests",
-            dependencies: ["FormScan", "DigitReader"]
+            dependencies: ["FormScan", "DigitReader"],
+            exclude: ["Photos"]
         ),
         .testTarget(
             name: "BatchTests",

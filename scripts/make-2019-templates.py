@@ -85,12 +85,21 @@ rules1 += [
 
 def hline(y, x0, x1): return [y, x0, x1]
 
+# Lines away from the boxes (the section column, the headers, the signature block), measured
+# the same way; only the fine fit uses them ("perspectiveLines"): they hold the perspective of a
+# tilted photo where the box columns alone, all on the right, leave the left of the page free.
+SIGN1 = [204.5, 365, 525.5, 686, 847, 1008.5]
 lines1 = {
     "horizontal": [hline(y, LEFT1, 1168) for y in ROWS_A + ROWS_B + ROWS_II + ROWS_III] +
                   [hline(y, LEFT1, 1168) for y in (293.5, 338.5, 357.5, 898.5, 943.5, 1120.5, 1165.5)],
     "vertical": [[x, ROWS_A[0], ROWS_B[-1]] for x in [LEFT1] + X1] +
                 [[x, ROWS_II[0], ROWS_II[-1]] for x in [LEFT1] + X1] +
                 [[x, ROWS_III[0], ROWS_III[-1]] for x in [LEFT1] + X_III],
+}
+perspective1 = {
+    "horizontal": [hline(y, 45, 1170) for y in (1406, 1441, 1519, 1554, 1590, 1696.5)],
+    "vertical": [[85, 360, 833]] + [[x, 296, 356] for x in (LEFT1, 714, 864.5, 1015.5, 1167.5)] +
+                [[x, 1409, 1694] for x in (45.5, 1169.5)] + [[x, 1444, 1516] for x in SIGN1] + [[606.5, 1558, 1694]],
 }
 write({
     "id": "c1-ppwp-2019-lembar1",
@@ -101,6 +110,7 @@ write({
     "width": 1224, "height": 1766,
     "marks": [[15, 26, 29, 27], [1167, 26, 26, 27], [17, 1701, 27, 27], [1173, 1699, 27, 27]],
     "lines": lines1,
+    "perspectiveLines": perspective1,
     "fields": fields1,
     "rules": rules1,
 })
@@ -120,12 +130,19 @@ rules2 = [
     sum_rule("suara_sah", ["suara_paslon_01", "suara_paslon_02"], "V.A = IV.01 + IV.02"),
     sum_rule("suara_total", ["suara_sah", "suara_tidak_sah"], "V.C = V.A + V.B"),
 ]
+# As on Lembar 1: the frame between the boxes, the signature block (fine fit only).
+SIGN2 = [201, 361.5, 521.5, 682, 842.5, 1003.5]
 lines2 = {
     "horizontal": [hline(y, LEFT2, 1163) for y in (223.5, 267, 285.5, 374, 417.5, 434.5, 523.5, 567.5, 617.5)] +
                   [hline(y, LEFT2, 1163.5) for y in (659.5, 676.5, 721, 769.5, 793, 837, 885.5, 909, 953, 1002)],
     "vertical": [[x, 285.5, 374] for x in [LEFT2] + X2A] + [[x, 434.5, 523.5] for x in [LEFT2] + X2A] +
                 [[x, 676.5, 721] for x in [LEFT2] + X2B] + [[x, 793, 837] for x in [LEFT2] + X2B] +
                 [[x, 909, 953] for x in [LEFT2] + X2B],
+}
+perspective2 = {
+    "horizontal": [hline(y, 41, 1165) for y in (1170, 1200.5, 1300.5, 1371.5, 1412.5)],
+    "vertical": [[x, y0, y1] for x in (LEFT2, 1163) for (y0, y1) in ((226, 283), (376, 432), (526, 566), (620, 674), (723, 791), (839, 907), (955, 1000))] +
+                [[x, 1173, 1298] for x in [41.5] + SIGN2 + [1164]] + [[x, 1375, 1533] for x in (602.5, 1165.5)],
 }
 write({
     "id": "c1-ppwp-2019-lembar2",
@@ -136,6 +153,7 @@ write({
     "width": 1220, "height": 1764,
     "marks": [[15, 45, 26, 27], [1164, 46, 27, 27], [15, 1719, 26, 26], [1170, 1718, 26, 27]],
     "lines": lines2,
+    "perspectiveLines": perspective2,
     "fields": fields2,
     "rules": rules2,
     "stationRules": [

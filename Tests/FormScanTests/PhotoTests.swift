@@ -128,6 +128,32 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 10)
     }
 
+    /// A generated photo (make_photos.py, seed 2027, halved) of a sheet on stripes as bright as
+    /// the paper, under a shadow: no brightness cut gives a clean region, the sheet's straight
+    /// edges do (before: no outline, "not a known page" at 12 MP).
+    @Test func aSheetOnStripesAsBrightAsThePaperIsOutlinedByItsEdges() throws {
+        let path = Fixtures.root.appendingPathComponent("Tests/FormScanTests/Photos/stripes-kubu-02-v4-lembar1.jpg").path
+        let outline = try #require(PageOutline(try ImageLoader().load(path).image))
+        for (x, y) in [(249.0, 1211.0), (791.0, 705.0), (1330.0, 1395.0), (937.0, 1831.0)] {
+            #expect(outline.corners.contains { hypot($0.x - x, $0.y - y) < 20 }, "no outline corner near (\(x), \(y))")
+        }
+    }
+
+    @Test func perspectiveLinesAreFittedButNotCountedInTheCoverage() throws {
+        // Lembar 1's scans: the same coverage with and without the signature block's lines.
+        let template = try Fixtures.store.template("c1-ppwp-2019-lembar1").template
+        #expect((template.perspectiveLines?.vertical.count ?? 0) >= 10)
+        var plain = template
+        plain.perspectiveLines = nil
+        let image = try ImageLoader().load(Fixtures.kpu("kubu-02-lembar1.jpg")).image
+        let (fit, _) = Registrar(template: template).register(image)
+        let start = Registrar.Coarse(transform: fit.transform, score: 1, skew: 0, scale: fit.scale)
+        let guided = Registrar(template: template).refineFit(image, coarse: start, radii: [8, 5, 4], guided: true)
+        let withoutThem = Registrar(template: plain).refineFit(image, coarse: start, radii: [8, 5, 4])
+        #expect(abs(guided.coverage - withoutThem.coverage) < 0.01)
+        #expect(guided.coverage > 0.85)
+    }
+
     @Test func aRealPlanoPhotoIsReadAndAddsUp() throws {
         let path = Self.kawal("plano-2019-contoh-3.jpg")
         let truth = try TruthFile.load(TruthFile.path(forImage: path))

@@ -37,6 +37,20 @@ struct RuleTests {
         }
     }
 
+    @Test func templateWithAMalformedPerspectiveLineIsRejectedNamingFile() throws {
+        let dir = Fixtures.scratch("bad-template")
+        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("c1-ppwp-2019-lembar1.json"), encoding: .utf8)
+        let bad = good.replacingOccurrences(of: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [", with: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [1, ")
+        #expect(bad != good)
+        let path = dir.appendingPathComponent("broken-lines.json").path
+        try bad.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try TemplateStore.load(file: path)
+        } throws: { error in
+            ((error as? FormScanError)?.description ?? "").contains("broken-lines.json")
+        }
+    }
+
     @Test("the truth of every sample page satisfies every hard rule of its template", arguments: Fixtures.kpuPages)
     func truthSatisfiesHardRules(page: String) throws {
         let truth = try Fixtures.truth(page)

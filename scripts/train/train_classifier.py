@@ -33,6 +33,11 @@ ap.add_argument("--pipeline", help="folder from `scan-c1 digits export` of gener
                 "capture and cleaning; each crop used once, plus --pipeline-copies augmented copies")
 ap.add_argument("--pipeline-copies", type=int, default=0)
 ap.add_argument("--pipeline-x", type=int, default=6000, help="at most this many X crops from --pipeline")
+ap.add_argument("--barred-sevens", type=float, default=0.0,
+                help="share of the MNIST training 7s given a bar across the stem (the Indonesian 7); "
+                     "0.3 with --footed-ones 0.1 tried in session 8: no gain held out (docs/measurements.md)")
+ap.add_argument("--footed-ones", type=float, default=0.0,
+                help="share of the MNIST training 1s given a foot (a base stroke)")
 a = ap.parse_args()
 rng = np.random.default_rng(a.seed)
 LABEL = {c: i for i, c in enumerate(CLASSES)}
@@ -43,9 +48,15 @@ def read_pgm(path):
         return parse_pgm(f.read())
 
 
-def from_mnist(img, augment_it):
+def from_mnist(img, label, augment_it):
     ink = tight(img.astype(float) / 255)
     ink = resize(ink, ink.shape[0] * 2, ink.shape[1] * 2)  # to box scale, where pens are thin
+    if label == 7 and rng.random() < a.barred_sevens:
+        barred = add_bar(ink, rng, rng.uniform(0.45, 0.62))
+        ink = ink if barred is None else barred
+    elif label == 1 and rng.random() < a.footed_ones:
+        footed = add_bar(ink, rng, rng.uniform(0.93, 0.99), (0.25, 0.45))
+        ink = ink if footed is None else footed
     if augment_it:
         ink = augment(ink, rng)
     if ink is not None and rng.random() < 0.6:
@@ -64,7 +75,7 @@ t0 = time.time()
 X, Y = [], []
 imgs, labs = load_mnist("train")
 for i in range(min(a.mnist_limit, len(imgs))):
-    v = from_mnist(imgs[i], rng.random() < 0.6)
+    v = from_mnist(imgs[i], int(labs[i]), rng.random() < 0.6)
     if v is not None:
         X.append(v); Y.append(int(labs[i]))
 print(f"mnist {len(X)} samples {time.time() - t0:.0f}s", flush=True)

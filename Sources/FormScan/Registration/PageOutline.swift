@@ -43,12 +43,30 @@ struct PageOutline {
         }
         // The cleanest first: the one that fills its quadrilateral best, the Otsu cut on ties.
         found.sort { $0.solidity > $1.solidity + 0.02 }
-        guard let best = found.first else { return nil }
-        corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
-        areaFraction = best.area
         (self.small, self.k) = (small, k)
-        otherCuts = found.dropFirst().prefix(2).map { $0.corners }
+        if let best = found.first {
+            corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
+            areaFraction = best.area
+            otherCuts = found.dropFirst().prefix(2).map { $0.corners }
+            edgeOnly = false
+            return
+        }
+        // No cut gives a clean region (stripes as bright as the sheet join it at every cut, a
+        // shadow splits it): the sheet's straight edges alone, when all four sides are edges
+        // nearly all along.
+        let edges = SheetEdges.quads(small, limit: 4).filter { $0.support >= Self.edgeOnlySupport }
+        guard let best = edges.first else { return nil }
+        corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
+        areaFraction = Quad.area(best.corners.map { (x: $0.0, y: $0.1) }) / Double(w * h)
+        otherCuts = edges.dropFirst().map(\.corners)
+        edgeOnly = true
     }
+
+    /// Share of the perimeter an outline found from edges alone must have backed by the sheet's
+    /// edge (the generated photos' sheets on striped backgrounds: 0.99).
+    static let edgeOnlySupport = 0.9
+    /// Whether the outline came from edges alone (its alternatives are the other edge outlines).
+    private let edgeOnly: Bool
 
     /// The working copy and its scale, for the alternatives.
     private let small: GrayImage, k: Double
@@ -62,7 +80,10 @@ struct PageOutline {
     /// the first outline.
     func alternatives() -> [[(x: Double, y: Double)]] {
         let first = corners.map { ($0.x * k, $0.y * k) }
-        let edges = SheetEdges.quads(small).filter { Self.differs(first, $0.corners, by: 0.03 * Double(max(small.width, small.height))) }
+        if edgeOnly { return otherCuts.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } } }
+        // An edge outline a little off the first is worth a try too: a corner under an object
+        // moves the region's corner by a few pixels here, too far for the line search.
+        let edges = SheetEdges.quads(small, limit: 3).filter { Self.differs(first, $0.corners, by: 0.015 * Double(max(small.width, small.height))) }
         return (edges.map(\.corners) + otherCuts).map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 

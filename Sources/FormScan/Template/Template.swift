@@ -24,6 +24,10 @@ public struct Template: Sendable, Codable {
     public var bubbleRadius: Double?
     /// Ruled lines used to register a photo onto the reference.
     public var lines: RuledLines
+    /// More ruled lines, far from the boxes (a section column, a signature block), used only by
+    /// the fine fit: they hold the perspective of a tilted photo across the whole page. The
+    /// coarse search, the page ranking and the image-quality gate keep to `lines`.
+    public var perspectiveLines: RuledLines?
     public var fields: [Field]
     public var rules: [RuleSpec]
     /// Rules across the pages of one station; `TEMPLATE_ID.field` names another page's field.

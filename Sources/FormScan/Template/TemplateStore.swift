@@ -76,7 +76,8 @@ public struct TemplateStore: Sendable {
                 throw .templateInvalid(file: file, reason: "field '\(f.id)' needs boxes as [x, y, w, h] with positive size")
             }
         }
-        if t.lines.horizontal.contains(where: { $0.count != 3 }) || t.lines.vertical.contains(where: { $0.count != 3 }) {
+        if ([t.lines] + (t.perspectiveLines.map { [$0] } ?? [])).contains(where: { l in
+            l.horizontal.contains(where: { $0.count != 3 }) || l.vertical.contains(where: { $0.count != 3 }) }) {
             throw .templateInvalid(file: file, reason: "lines must be [position, from, to]")
         }
         var rules: [Rule] = []
