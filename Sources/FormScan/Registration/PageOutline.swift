@@ -47,7 +47,7 @@ struct PageOutline {
         if let best = found.first {
             corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
             areaFraction = best.area
-            otherCuts = found.dropFirst().prefix(2).map { $0.corners }
+            otherOutlines = found.dropFirst().prefix(2).map { $0.corners }
             edgeOnly = false
             return
         }
@@ -58,7 +58,7 @@ struct PageOutline {
         guard let best = edges.first else { return nil }
         corners = best.corners.map { (x: $0.0 / k, y: $0.1 / k) }
         areaFraction = Quad.area(best.corners.map { (x: $0.0, y: $0.1) }) / Double(w * h)
-        otherCuts = edges.dropFirst().map(\.corners)
+        otherOutlines = edges.dropFirst().map(\.corners)
         edgeOnly = true
     }
 
@@ -70,8 +70,9 @@ struct PageOutline {
 
     /// The working copy and its scale, for the alternatives.
     private let small: GrayImage, k: Double
-    /// Outlines found at other cuts (working-copy pixels).
-    private let otherCuts: [[(Double, Double)]]
+    /// Outlines found at other cuts, or the other edge outlines when the first came from edges
+    /// alone (working-copy pixels).
+    private let otherOutlines: [[(Double, Double)]]
 
     /// Other outlines to try when the first does not register (image pixels), in order: the
     /// sheet's straight edges, where a shadow split it or a bright object joined it at every
@@ -79,12 +80,16 @@ struct PageOutline {
     /// demand: the edge search costs about as much as the cuts, and most photos register on
     /// the first outline.
     func alternatives() -> [[(x: Double, y: Double)]] {
-        let first = corners.map { ($0.x * k, $0.y * k) }
-        if edgeOnly { return otherCuts.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } } }
-        // An edge outline a little off the first is worth a try too: a corner under an object
-        // moves the region's corner by a few pixels here, too far for the line search.
-        let edges = SheetEdges.quads(small, limit: 3).filter { Self.differs(first, $0.corners, by: 0.015 * Double(max(small.width, small.height))) }
-        return (edges.map(\.corners) + otherCuts).map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
+        var others = otherOutlines
+        if !edgeOnly {
+            // An edge outline a little off the first is worth a try too: a corner under an
+            // object moves the region's corner by a few pixels here, too far for the line search.
+            let first = corners.map { ($0.x * k, $0.y * k) }
+            others = SheetEdges.quads(small, limit: 3)
+                .filter { Self.differs(first, $0.corners, by: 0.015 * Double(max(small.width, small.height))) }
+                .map(\.corners) + others
+        }
+        return others.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
