@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Writes Templates/c1-plano-ppwp-2019.json from KawalPemilu's reference of the 2019 presidential
-plano sheet (C1.Plano-PPWP, Lembar 2: the votes). Ruled lines are measured on the image (dark
-runs of 60 px or more); the digit boxes of the JUMLAH column were read off the same line
-measurements (x 1335 / 1399 / 1463 / 1527). Run from the repository root:
+"""Writes the 2019 plano-sheet templates:
+- Templates/c1-plano-ppwp-2019.json from KawalPemilu's reference of the 2019 presidential plano
+  sheet (C1.Plano-PPWP, Lembar 2: the votes). Ruled lines are measured on the image (dark runs
+  of 60 px or more); the digit boxes of the JUMLAH column were read off the same line
+  measurements (x 1335 / 1399 / 1463 / 1527).
+- Templates/c1-plano-dpr-2019.json, the 2019 DPR plano party page (C1.Plano-DPR, one party: party
+  votes, ten candidates, the party's total). No blank reference exists: KawalPemilu's phone
+  photo of a filled PDI Perjuangan page (2019-dpr-plano-photos/DPR_PDI.jpg) is set straight on
+  the four corners of its table (measured on the photo by following the frame's rules) and its
+  long rules and box sides are measured on the result.
+Run from the repository root:
     python3 scripts/make-plano-templates.py ../shared/samples/kawalc1/2024-reference-and-templates
 """
-import json, os, shutil, sys
+import json, os, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import importlib
 t24 = importlib.import_module("make-2024-templates")
@@ -46,6 +53,89 @@ def main():
         "rules": [{"rule": "suara_sah = suara_paslon_01 + suara_paslon_02", "label": "V.B = IV.01 + IV.02"},
                   {"rule": "suara_total = suara_sah + suara_tidak_sah", "label": "V.C = V.A + V.B"},
                   {"rule": "suara_total <= 300", "label": "V.C ≤ 300 (pemilih per TPS)", "soft": True}],
+    }
+    shutil.copyfile(ref, os.path.join(OUT, tpl["referenceImage"]))
+    with open(os.path.join(OUT, tid + ".json"), "w") as f:
+        json.dump(tpl, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    print("wrote", tid, len(fields), "fields,", len(hl), "+", len(vl), "lines")
+    dpr(os.path.join(os.path.dirname(os.path.abspath(src)), "2019-dpr-plano-photos", "DPR_PDI.jpg"))
+
+
+# The DPR page set straight: the table's corners in the photo (where its outer rules meet, each
+# rule followed along its length and fitted as a straight line), and where they go: a page of
+# 1190 x 1672 px, about the photo's own scale, with the paper's edge near the frame's.
+DPR_TABLE_IN_PHOTO = [(145.86, 203.86), (1108.49, 191.82), (166.96, 1539.94), (1153.48, 1507.35)]
+DPR_TABLE = [(104, 154), (1084, 154), (104, 1484), (1084, 1484)]
+DPR_SIZE = (1190, 1672)
+# The JUMLAH column's three boxes (line centres across) and each number's top and bottom rule.
+DPR_XS = [960.3, 1001.5, 1042.3, 1083.5]
+DPR_TOPS = [340.5, 444, 548, 652, 756.5, 860, 964, 1068, 1172, 1276]
+DPR_BOTTOMS = [381.5, 485.5, 589.5, 694, 797.5, 901.5, 1005.5, 1110, 1214.5, 1317.5]
+DPR_ROWS = [("suara_partai", "A.1 Suara partai politik", (216.5, 257.5))] + [
+    (f"suara_calon_{i + 1:02d}", f"A.2 Suara calon nomor urut {i + 1}", (y0, y1))
+    for i, (y0, y1) in enumerate(zip(DPR_TOPS, DPR_BOTTOMS))] + [
+    ("suara_total_partai", "B. Jumlah suara sah partai politik dan suara sah calon (A.1 + A.2)", (1380, 1421))]
+
+
+def long_rules(dark, horizontal, exclude, minlen=250, thickest=6):
+    """Long rules as [position, start, end]: dark runs of `minlen` px or more on neighbouring
+    rows grouped; groups thicker than `thickest` rows (the grey bands) are not rules."""
+    groups = []
+    for i, a, b in sorted(t24.runs(dark if horizontal else dark.T, minlen)):
+        for g in groups:
+            if i - g[1] <= 2 and a < g[3] and b > g[2]:
+                g[1] = i; g[2] = min(g[2], a); g[3] = max(g[3], b); g[4].append(i)
+                break
+        else:
+            groups.append([i, i, a, b, [i]])
+    out = []
+    for g in groups:
+        pos = round(sum(g[4]) / len(g[4]), 1)
+        if g[1] - g[0] + 1 > thickest:
+            continue
+        mid = (g[2] + g[3]) / 2
+        if t24.keep(mid, pos, exclude) if horizontal else t24.keep(pos, mid, exclude):
+            out.append([float(pos), float(g[2]), float(g[3] - 1)])
+    return out
+
+
+def dpr(photo):
+    tmp = tempfile.mkdtemp()
+    ref = os.path.join(tmp, "c1-plano-dpr-2019.png")
+    points = " ".join(f"{a},{b} {c},{d}" for (a, b), (c, d) in zip(DPR_TABLE_IN_PHOTO, DPR_TABLE))
+    w, h = DPR_SIZE
+    subprocess.run(["convert", photo, "-colorspace", "gray", "-virtual-pixel", "white", "-distort", "Perspective", points,
+                    "-crop", f"{w}x{h}+0+0", "+repage", ref], check=True)
+    img = t24.load(ref)
+    dark = img < 150
+    # The header (station data, handwritten on dotted lines), the handwritten numbers in words
+    # under each row, and a margin where the photo's background may show.
+    exclude = [(0, 0, w, 110), (0, 0, 25, h), (w - 25, 0, w, h), (0, h - 25, w, h)]
+    hl = long_rules(dark, True, exclude)
+    vl = long_rules(dark, False, exclude)
+    fields = []
+    for fid, label, (y0, y1) in DPR_ROWS:
+        boxes = [[a, y0, round(b - a, 1), round(y1 - y0, 1)] for a, b in zip(DPR_XS, DPR_XS[1:])]
+        fields.append({"id": fid, "label": label, "boxes": boxes})
+        for x, y, bw, bh in boxes:
+            hl += [[y, x, x + bw], [y + bh, x, x + bw]]
+            vl += [[x, y, y + bh], [x + bw, y, y + bh]]
+    tid = "c1-plano-dpr-2019"
+    calon = " + ".join(f"suara_calon_{i:02d}" for i in range(1, 11))
+    tpl = {
+        "id": tid,
+        "title": "Model C1.Plano-DPR 2019: rincian perolehan suara partai politik dan suara calon (satu partai)",
+        "pageCode": "C1.Plano-DPR",
+        "referenceImage": tid + ".png",
+        "referenceSource": "A phone photo of a filled C1.Plano-DPR page (KawalPemilu kawalc1, MIT licence: "
+                           "2019-dpr-plano-photos/DPR_PDI.jpg), set straight on its table's corners by "
+                           "scripts/make-plano-templates.py",
+        "width": w, "height": h, "marks": [], "filler": "-",
+        "lines": {"horizontal": hl, "vertical": vl},
+        "fields": fields,
+        "rules": [{"rule": f"suara_total_partai = suara_partai + {calon}", "label": "B = A.1 + A.2"},
+                  {"rule": "suara_total_partai <= 300", "label": "B ≤ 300 (pemilih per TPS)", "soft": True}],
     }
     shutil.copyfile(ref, os.path.join(OUT, tpl["referenceImage"]))
     with open(os.path.join(OUT, tid + ".json"), "w") as f:

@@ -163,12 +163,61 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 5)
     }
 
+    @Test func aPlanoCloseUpWithoutItsSignaturesIsRead() throws {
+        // KawalPemilu's contoh-5.jpg: the sheet fills the photo and runs out of it below the
+        // numbers (80% of the form inside), turned by its EXIF orientation. The outline's bottom
+        // side is the photo's edge, so the outline fits fail; the turn they found is searched
+        // like a scan, and a page whose every box is inside is read.
+        let path = Self.kawal("plano-2019-contoh-5.jpg")
+        let truth = try TruthFile.load(TruthFile.path(forImage: path))
+        let r = try Fixtures.scanner().scan(path: path, templateID: truth.template)
+        #expect(r.registration.coverage > 0.7)
+        #expect(try #require(r.registration.quality).inside < QualityGate.minimumInside)
+        try Self.expectReadOrFlagged(r, truth, verified: 5)
+    }
+
     @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
         // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
         // on the sheet was searched across and down apart): a loose fit is no fit.
         #expect(throws: FormScanError.self) {
             _ = try Fixtures.scanner().scan(path: Self.kawal("dpr-2019-plano-pdi.jpg"), templateID: "c1-ppwp-2019-lembar2")
         }
+    }
+
+    /// The two real DPR plano photos: PKB's (4032x1960, turned by its EXIF orientation, another
+    /// party's page than the reference) and PDI's (the photo the template was made from).
+    /// Identified among all templates; every number right or sent to a person.
+    @Test(arguments: ["dpr-2019-plano-pkb.jpg", "dpr-2019-plano-pdi.jpg"])
+    func aDPRPlanoPhotoIsIdentifiedAndReadOrFlagged(_ name: String) throws {
+        let path = Self.kawal(name)
+        let truth = try TruthFile.load(TruthFile.path(forImage: path))
+        let r = try Fixtures.scanner().scan(path: path)
+        #expect(r.template == "c1-plano-dpr-2019")
+        #expect(r.registration.coverage > 0.75)
+        try Self.expectReadOrFlagged(r, truth, verified: 0)
+        // Right or not, a number's boxes are the number's: most of them read as written.
+        #expect(truth.fields.filter { r.fields[$0.key]?.value == $0.value }.count >= 9)
+    }
+
+    @Test func aFitOneRowOffOnThePlanoSheetIsMovedOntoItsRows() throws {
+        // The DPR sheet's candidate rows repeat every 104 px: a fit one row up finds 80% of its
+        // lines. Settling compares it with the fits a row away and moves it.
+        let template = try Fixtures.store.template("c1-plano-dpr-2019").template
+        let registrar = Registrar(template: template)
+        #expect(registrar.rowPitch.map { abs($0 - 104) < 1 } == true)
+        let image = try ImageLoader().load(Self.kawal("dpr-2019-plano-pdi.jpg")).image
+        let (fit, _) = registrar.register(image)
+        #expect(fit.coverage > 0.9)
+        var off = fit
+        let shifted = try #require(registrar.refine(image, fit.transform.composed(after: Homography([1, 0, 0, 0, 1, 104, 0, 0, 1])),
+                                                    radius: 4, final: true))
+        (off.transform, off.residual, off.coverage) = shifted
+        #expect(off.coverage < 0.85)
+        let settled = registrar.settled(off, in: image)
+        #expect(Registrar.boxDistance(settled.transform, fit.transform, template: template) < 3)
+        #expect(settled.coverage > 0.9)
+        // Templates whose rows touch have no row pitch of their own.
+        #expect(Registrar(template: try Fixtures.store.template("c1-ppwp-2019-lembar1").template).rowPitch == nil)
     }
 
     @Test func aScanIsToldFromAPhotoByItsBorder() throws {

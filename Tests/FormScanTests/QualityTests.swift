@@ -47,6 +47,22 @@ struct QualityTests {
         #expect(q.inside > 0.99)
     }
 
+    @Test func aPageCutByThePhotosEdgeIsRefusedOnlyWhenABoxIsCut() throws {
+        let r = try Fixtures.scanner().scan(path: Fixtures.kpu("kubu-02-lembar2.jpg"), templateID: "c1-ppwp-2019-lembar2")
+        let template = try Fixtures.store.template("c1-ppwp-2019-lembar2").template
+        func assess(dx: Double, dy: Double) -> ImageQuality {
+            QualityGate.assess(Self.page, template: template,
+                               transform: r.registration.transform.composed(after: Homography([1, 0, dx, 0, 1, dy, 0, 0, 1])))
+        }
+        // The page moved up: the top of its table leaves the photo, every box stays well inside.
+        let top = assess(dx: 0, dy: -255)
+        #expect(top.inside < QualityGate.minimumInside)
+        #expect(!top.problems.contains { $0.contains("outside the photo") }, "\(top.problems)")
+        // Moved right: the units boxes leave it.
+        let right = assess(dx: 100, dy: 0)
+        #expect(right.problems.contains { $0.contains("outside the photo") }, "\(right.problems)")
+    }
+
     @Test func aBlurredPhotoIsRefused() {
         let problems = refusal(Self.blurred(Self.page, radius: 2, passes: 3), "blurred.png")
         #expect(problems.count == 1)

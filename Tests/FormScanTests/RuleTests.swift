@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DigitReader
 @testable import FormScan
 
 @Suite("Rules and templates")
@@ -49,6 +50,27 @@ struct RuleTests {
         } throws: { error in
             ((error as? FormScanError)?.description ?? "").contains("broken-lines.json")
         }
+    }
+
+    @Test func templateWithAnUnknownFillerIsRejectedAndTheDPRSheetsFillerLabelsItsLeadingBoxes() throws {
+        let dir = Fixtures.scratch("bad-template")
+        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("c1-plano-dpr-2019.json"), encoding: .utf8)
+        let bad = good.replacingOccurrences(of: "\"filler\": \"-\"", with: "\"filler\": \"=\"")
+        #expect(bad != good)
+        let path = dir.appendingPathComponent("bad-filler.json").path
+        try bad.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try TemplateStore.load(file: path)
+        } throws: { error in
+            let text = (error as? FormScanError)?.description ?? ""
+            return text.contains("bad-filler.json") && text.contains("filler")
+        }
+        #expect(try Fixtures.store.template("c1-plano-dpr-2019").template.fillerSymbol == .dash)
+        #expect(try Fixtures.store.template("c1-ppwp-2019-lembar2").template.fillerSymbol == .cross)
+        // 16 on a DPR sheet is written "- 1 6": the leading box is a dash, and a zero's too.
+        #expect(BoxExporter.label(truth: 16, position: 0, count: 3, filler: "-") == "-")
+        #expect(BoxExporter.label(truth: 0, position: 1, count: 3, filler: "-") == "-")
+        #expect(BoxExporter.label(truth: 16, position: 0, count: 3) == "X")
     }
 
     @Test("the truth of every sample page satisfies every hard rule of its template", arguments: Fixtures.kpuPages)

@@ -12,12 +12,13 @@ public struct BoxExporter {
     public struct Summary: Sendable { public var pages = 0; public var boxes = 0; public var skipped = 0; public var errors: [String] = [] }
 
     /// The label a truth value gives the box at `position` (of `count`), or nil when the truth
-    /// does not say (the units box of a zero may be `0` or `X`).
-    public static func label(truth: Int, position: Int, count: Int) -> String? {
+    /// does not say (the units box of a zero may be `0` or the filler). Leading boxes hold the
+    /// form's filler (`X`, or `-` on the DPR plano sheets).
+    public static func label(truth: Int, position: Int, count: Int, filler: String = "X") -> String? {
         let digits = String(truth).compactMap(\.wholeNumberValue)
-        if truth == 0 { return position < count - 1 ? "X" : nil }
+        if truth == 0 { return position < count - 1 ? filler : nil }
         let leading = count - digits.count
-        if position < leading { return "X" }
+        if position < leading { return filler }
         return String(digits[position - leading])
     }
 
@@ -25,6 +26,7 @@ public struct BoxExporter {
         var summary = Summary()
         for path in Evaluator.labelledImages(in: directory) {
             let truth = try TruthFile.load(TruthFile.path(forImage: path))
+            let filler = try scanner.store.template(truth.template).template.fillerSymbol.description
             let station = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             let crops: [(field: String, position: Int, crop: BoxCrop)]
             do { crops = try scanner.crops(path: path, templateID: truth.template) } catch {
@@ -33,7 +35,7 @@ public struct BoxExporter {
             summary.pages += 1
             for (field, position, crop) in crops {
                 guard let value = truth.fields[field],
-                      var label = Self.label(truth: value, position: position, count: 3) else { summary.skipped += 1; continue }
+                      var label = Self.label(truth: value, position: position, count: 3, filler: filler) else { summary.skipped += 1; continue }
                 // A leading box with no ink is a blank, not an X: nothing to learn from.
                 if crop.isBlank { summary.skipped += 1; continue }
                 if label == "-" { label = "dash" }

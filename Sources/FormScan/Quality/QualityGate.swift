@@ -26,7 +26,14 @@ public enum QualityGate {
     public static let minimumContrast = 45.0
     public static let maximumEdgeWidth = 3.2
     public static let minimumScale = 0.42
+    /// A page with less of its form inside the photo than this is refused, unless every digit
+    /// box is well inside (a close-up that leaves out the signatures under the numbers, as
+    /// KawalPemilu's plano photo `contoh-5.jpg` does: 80% of the form, every box): what is
+    /// missing then holds no number, and the rules still check what is read.
     public static let minimumInside = 0.97
+    /// How far inside the photo every box must lie (a share of the box's size) for a page cut
+    /// by the photo's edge to be read.
+    public static let boxMargin = 0.25
     /// Below this scale (image pixels per template pixel) a soft edge may be the photo's
     /// resolution, not blur: when the edge spans at most `sharpImagePixels` image pixels the
     /// person is told the photo is too small, not blurred (generated photos halved to
@@ -68,7 +75,7 @@ public enum QualityGate {
         let edge = edgeWidth(page, template: template, transform: transform, paper: paper, ink: ink)
         var problems: [String] = []
         let insideFraction = total > 0 ? Double(inside) / Double(total) : 0
-        if insideFraction < minimumInside {
+        if insideFraction < minimumInside && !boxesInside(template: template, transform: transform, width: page.width, height: page.height) {
             problems.append("part of the page is outside the photo (\(Int(((1 - insideFraction) * 100).rounded()))% missing): retake the photo with the whole sheet in the frame")
         }
         if scale < minimumScale {
@@ -90,6 +97,20 @@ public enum QualityGate {
         }
         return ImageQuality(paper: paper, contrast: paper - ink, edgeWidth: (edge * 100).rounded() / 100, scale: scale,
                             inside: (insideFraction * 1000).rounded() / 1000, problems: problems)
+    }
+
+    /// Whether every digit box, grown by `boxMargin` on each side, lies inside the photo.
+    static func boxesInside(template: Template, transform: Homography, width: Int, height: Int) -> Bool {
+        template.fields.allSatisfy { f in
+            f.boxes.allSatisfy { b in
+                let (mx, my) = (b[2] * boxMargin, b[3] * boxMargin)
+                return [(b[0] - mx, b[1] - my), (b[0] + b[2] + mx, b[1] - my), (b[0] - mx, b[1] + b[3] + my), (b[0] + b[2] + mx, b[1] + b[3] + my)]
+                    .allSatisfy { x, y in
+                        let p = transform.apply(x, y)
+                        return p.x >= 0 && p.y >= 0 && p.x < Double(width) && p.y < Double(height)
+                    }
+            }
+        }
     }
 
     /// Median edge width of the horizontal ruled lines: along each sampled point, the steepest

@@ -1,3 +1,4 @@
+import DigitReader
 import Foundation
 
 /// One page of one form: where its boxes are, how to find it in a photo, what must add up.
@@ -28,6 +29,10 @@ public struct Template: Sendable, Codable {
     /// the fine fit: they hold the perspective of a tilted photo across the whole page. The
     /// coarse search, the page ranking and the image-quality gate keep to `lines`.
     public var perspectiveLines: RuledLines?
+    /// What the form tells officers to write in an unused leading box: `X` (the default) or
+    /// `-` (the 2019 DPR plano sheets). Readers accept either; exported training crops are
+    /// labelled with it.
+    public var filler: String?
     public var fields: [Field]
     public var rules: [RuleSpec]
     /// Rules across the pages of one station; `TEMPLATE_ID.field` names another page's field.
@@ -60,6 +65,9 @@ public struct Template: Sendable, Codable {
     }
 
     public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
+
+    /// The filler as a box symbol (`X` unless the template says `-`).
+    public var fillerSymbol: BoxSymbol { filler == "-" ? .dash : .cross }
 }
 
 /// A rectangle in some pixel frame.

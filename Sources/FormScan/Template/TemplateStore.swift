@@ -76,6 +76,9 @@ public struct TemplateStore: Sendable {
                 throw .templateInvalid(file: file, reason: "field '\(f.id)' needs boxes as [x, y, w, h] with positive size")
             }
         }
+        if let filler = t.filler, !["X", "-"].contains(filler) {
+            throw .templateInvalid(file: file, reason: "filler must be \"X\" or \"-\", not \"\(filler)\"")
+        }
         if [t.lines, t.perspectiveLines].compactMap({ $0 }).contains(where: { l in
             l.horizontal.contains(where: { $0.count != 3 }) || l.vertical.contains(where: { $0.count != 3 }) }) {
             throw .templateInvalid(file: file, reason: "lines must be [position, from, to]")
