@@ -166,10 +166,19 @@ def synth_spanning_cross_part(rng):
     return tight(part)
 
 
-def synth_dash(rng):
+def synth_dash(rng, varied=False):
+    """A dash across the middle of a 48 px box. `varied`: also short dashes (down to a sixth of
+    the box, as on the 2019 DPR plano sheets: 10-12 px in a 35 px box) and slanted ones (up to
+    about 20 degrees), which the box-scale normalisation turns into thick bars."""
     S = 48
     c = np.zeros((S, S))
     y = rng.uniform(18, 30)
+    if varied and rng.random() < 0.5:
+        length = rng.uniform(8, 24)
+        x0 = rng.uniform(4, S - 4 - length)
+        rise = length * rng.uniform(-0.35, 0.35)
+        draw_polyline(c, curve(rng, (x0, y), (x0 + length, y + rise), 2), rng.uniform(1.6, 4.0))
+        return tight(c)
     draw_polyline(c, curve(rng, (rng.uniform(4, 16), y), (rng.uniform(30, 44), y + rng.uniform(-4, 4)), 2), rng.uniform(1.6, 3.6))
     return tight(c)
 

@@ -36,6 +36,9 @@ ap.add_argument("--pipeline-x", type=int, default=6000, help="at most this many 
 ap.add_argument("--barred-sevens", type=float, default=0.0,
                 help="share of the MNIST training 7s given a bar across the stem (the Indonesian 7); "
                      "0.3 with --footed-ones 0.1 tried in session 8: no gain held out (docs/measurements.md)")
+ap.add_argument("--varied-dashes", action="store_true",
+                help="half the synthetic dashes short (down to a sixth of the box) or slanted, as on the "
+                     "2019 DPR plano sheets")
 ap.add_argument("--footed-ones", type=float, default=0.0,
                 help="share of the MNIST training 1s given a foot (a base stroke)")
 a = ap.parse_args()
@@ -88,7 +91,7 @@ for _ in range(a.spanning_x):
     ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
     if ink is not None: X.append(normalized28(ink)); Y.append(LABEL["X"])
 for _ in range(5000):
-    ink = synth_dash(rng); ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
+    ink = synth_dash(rng, a.varied_dashes); ink = augment(ink, rng, 0.5) if rng.random() < 0.5 else ink
     if ink is not None: X.append(normalized28(ink)); Y.append(LABEL["-"])
 for _ in range(6000):
     d = int(rng.integers(10)); ink = synth_seven_segment(rng, d)

@@ -10,7 +10,7 @@ public enum Fingerprint {
         if let located = try? models.locate() {
             modelFiles.append((located.directory as NSString).appendingPathComponent("\(located.language).traineddata"))
         }
-        if let classifier = try? models.classifierPath() { modelFiles.append(classifier) }
+        modelFiles += (try? models.classifierPaths()) ?? []
         let templates = String(ContentHash.bytes(Data(JSON.string(store.templates.map(\.template)).utf8)).prefix(16))
         return Versions(tool: tool, reader: digest(modelFiles), templates: templates)
     }

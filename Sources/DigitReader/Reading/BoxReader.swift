@@ -11,7 +11,7 @@ import Foundation
 /// Not thread-safe (it owns a Tesseract engine): one per worker.
 public final class BoxReader {
     public let tesseract: TesseractDigitReader
-    public let classifier: ConvNet?
+    public let classifier: ClassifierEnsemble?
     /// Weight of Tesseract's opinion in the log-linear combination (the classifier's is 1).
     public var tesseractWeight = 0.5
     /// Floor under Tesseract's probabilities, so that a class it did not list is unlikely, not impossible.
@@ -19,8 +19,9 @@ public final class BoxReader {
 
     public init(models: ModelLocator = ModelLocator()) throws(DigitReaderError) {
         tesseract = try TesseractDigitReader(models: models)
-        if let path = try models.classifierPath() {
-            classifier = try ConvNet(contentsOf: path)
+        let paths = try models.classifierPaths()
+        if !paths.isEmpty {
+            classifier = try ClassifierEnsemble(paths: paths)
         } else {
             classifier = nil
         }

@@ -103,16 +103,21 @@ public struct ModelLocator: Sendable {
     /// The learned classifier's weights: `classifier.bin` in the given folder, else the shipped
     /// one; nil when there is none (Tesseract then reads alone).
     public func classifierPath() throws(DigitReaderError) -> String? {
-        let name = "classifier.bin"
-        if let directory {
-            let p = (directory as NSString).appendingPathComponent(name)
-            return FileManager.default.fileExists(atPath: p) ? p : nil
+        try classifierPaths().first
+    }
+
+    /// Every weights file of the classifier: `classifier.bin`, then `classifier-2.bin`,
+    /// `classifier-3.bin` … while they exist (an ensemble), from the given folder, else the
+    /// shipped ones.
+    public func classifierPaths() throws(DigitReaderError) -> [String] {
+        guard let dir = directory ?? Bundle.module.resourceURL?.appendingPathComponent("Models").path else { return [] }
+        var paths: [String] = []
+        for i in 1... {
+            let p = (dir as NSString).appendingPathComponent(i == 1 ? "classifier.bin" : "classifier-\(i).bin")
+            guard FileManager.default.fileExists(atPath: p) else { break }
+            paths.append(p)
         }
-        if let bundled = Bundle.module.resourceURL?.appendingPathComponent("Models").appendingPathComponent(name).path,
-           FileManager.default.fileExists(atPath: bundled) {
-            return bundled
-        }
-        return nil
+        return paths
     }
 
     public func locate() throws(DigitReaderError) -> (directory: String, language: String) {
