@@ -59,6 +59,24 @@ struct ModelTests {
         }
     }
 
+    @Test func classifierFilesNumberedFromTwoFormAnEnsembleThatAveragesThem() throws {
+        let shipped = try #require(try ModelLocator().classifierPath())
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-c1-ensemble-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for name in ["classifier.bin", "classifier-2.bin", "classifier-4.bin"] {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+            try FileManager.default.copyItem(atPath: shipped, toPath: dir.appendingPathComponent(name).path)
+        }
+        // Numbered files count while the numbers run on: 4 without 3 is not one of them.
+        let paths = try ModelLocator(directory: dir.path).classifierPaths()
+        #expect(paths.map { ($0 as NSString).lastPathComponent } == ["classifier.bin", "classifier-2.bin"])
+        let pair = try ClassifierEnsemble(paths: paths), one = try ConvNet(contentsOf: shipped)
+        let image = try ImageLoader().load(Self.crops.appendingPathComponent(try #require(Self.labelledCrops.first)).path).image
+        let crop = DigitEvaluator.crop(from: image).normalized()
+        // Two copies of one network average to that network.
+        for (a, b) in zip(pair.probabilities(crop), one.probabilities(crop)) { #expect(abs(a - b) < 1e-9) }
+    }
+
     @Test func missingTesseractModelNamesWhereItLooked() {
         #expect {
             try BoxReader(models: ModelLocator(directory: "/nonexistent/models"))
