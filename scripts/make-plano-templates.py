@@ -12,7 +12,7 @@
 Run from the repository root:
     python3 scripts/make-plano-templates.py ../shared/samples/kawalc1/2024-reference-and-templates
 """
-import json, os, shutil, subprocess, sys, tempfile
+import os, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import importlib
 t24 = importlib.import_module("make-2024-templates")
@@ -54,11 +54,7 @@ def main():
                   {"rule": "suara_total = suara_sah + suara_tidak_sah", "label": "V.C = V.A + V.B"},
                   {"rule": "suara_total <= 300", "label": "V.C ≤ 300 (pemilih per TPS)", "soft": True}],
     }
-    shutil.copyfile(ref, os.path.join(OUT, tpl["referenceImage"]))
-    with open(os.path.join(OUT, tid + ".json"), "w") as f:
-        json.dump(tpl, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    print("wrote", tid, len(fields), "fields,", len(hl), "+", len(vl), "lines")
+    t24.write(tpl, ref)
     dpr(os.path.join(os.path.dirname(os.path.abspath(src)), "2019-dpr-plano-photos", "DPR_PDI.jpg"))
 
 
@@ -106,7 +102,7 @@ def dpr(photo):
     points = " ".join(f"{a},{b} {c},{d}" for (a, b), (c, d) in zip(DPR_TABLE_IN_PHOTO, DPR_TABLE))
     w, h = DPR_SIZE
     subprocess.run(["convert", photo, "-colorspace", "gray", "-virtual-pixel", "white", "-distort", "Perspective", points,
-                    "-crop", f"{w}x{h}+0+0", "+repage", ref], check=True)
+                    "-crop", f"{w}x{h}+0+0", "+repage", "-define", "png:exclude-chunks=date,time", ref], check=True)
     img = t24.load(ref)
     dark = img < 150
     # The header (station data, handwritten on dotted lines), the handwritten numbers in words
@@ -137,11 +133,7 @@ def dpr(photo):
         "rules": [{"rule": f"suara_total_partai = suara_partai + {calon}", "label": "B = A.1 + A.2"},
                   {"rule": "suara_total_partai <= 300", "label": "B ≤ 300 (pemilih per TPS)", "soft": True}],
     }
-    shutil.copyfile(ref, os.path.join(OUT, tpl["referenceImage"]))
-    with open(os.path.join(OUT, tid + ".json"), "w") as f:
-        json.dump(tpl, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    print("wrote", tid, len(fields), "fields,", len(hl), "+", len(vl), "lines")
+    t24.write(tpl, ref)
 
 
 if __name__ == "__main__":

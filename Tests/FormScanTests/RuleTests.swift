@@ -24,47 +24,32 @@ struct RuleTests {
         #expect(throws: RuleParseError.self) { try RuleParser.parse(text, label: nil, soft: false) }
     }
 
-    @Test func templateWithUnknownFieldInRuleIsRejectedNamingFileAndRule() throws {
-        let dir = Fixtures.scratch("bad-template")
-        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("c1-ppwp-2019-lembar2.json"), encoding: .utf8)
-        let bad = good.replacingOccurrences(of: "\"suara_total = suara_sah + suara_tidak_sah\"", with: "\"suara_total = suara_sah + suara_batal\"")
-        let path = dir.appendingPathComponent("broken.json").path
+    /// A shipped template with one piece of its text replaced, loaded from a scratch file named
+    /// `name`: the load error's description, or nil when it loads.
+    static func loadError(editing template: String, replacing old: String, with new: String, as name: String) throws -> String? {
+        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("\(template).json"), encoding: .utf8)
+        let bad = good.replacingOccurrences(of: old, with: new)
+        #expect(bad != good, "\(old) is not in \(template).json")
+        let path = Fixtures.scratch("bad-template").appendingPathComponent(name).path
         try bad.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect {
-            try TemplateStore.load(file: path)
-        } throws: { error in
-            let text = (error as? FormScanError)?.description ?? ""
-            return text.contains("broken.json") && text.contains("suara_batal") && text.contains("suara_total = suara_sah + suara_batal")
-        }
+        do { _ = try TemplateStore.load(file: path); return nil } catch { return error.description }
+    }
+
+    @Test func templateWithUnknownFieldInRuleIsRejectedNamingFileAndRule() throws {
+        let text = try #require(try Self.loadError(editing: "c1-ppwp-2019-lembar2", replacing: "\"suara_total = suara_sah + suara_tidak_sah\"",
+                                                   with: "\"suara_total = suara_sah + suara_batal\"", as: "broken.json"))
+        #expect(text.contains("broken.json") && text.contains("suara_batal") && text.contains("suara_total = suara_sah + suara_batal"))
     }
 
     @Test func templateWithAMalformedPerspectiveLineIsRejectedNamingFile() throws {
-        let dir = Fixtures.scratch("bad-template")
-        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("c1-ppwp-2019-lembar1.json"), encoding: .utf8)
-        let bad = good.replacingOccurrences(of: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [", with: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [1, ")
-        #expect(bad != good)
-        let path = dir.appendingPathComponent("broken-lines.json").path
-        try bad.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect {
-            try TemplateStore.load(file: path)
-        } throws: { error in
-            ((error as? FormScanError)?.description ?? "").contains("broken-lines.json")
-        }
+        let text = try #require(try Self.loadError(editing: "c1-ppwp-2019-lembar1", replacing: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [",
+                                                   with: "\"perspectiveLines\": {\n    \"horizontal\": [\n      [1, ", as: "broken-lines.json"))
+        #expect(text.contains("broken-lines.json"))
     }
 
     @Test func templateWithAnUnknownFillerIsRejectedAndTheDPRSheetsFillerLabelsItsLeadingBoxes() throws {
-        let dir = Fixtures.scratch("bad-template")
-        let good = try String(contentsOfFile: (TemplateStore.bundledDirectory as NSString).appendingPathComponent("c1-plano-dpr-2019.json"), encoding: .utf8)
-        let bad = good.replacingOccurrences(of: "\"filler\": \"-\"", with: "\"filler\": \"=\"")
-        #expect(bad != good)
-        let path = dir.appendingPathComponent("bad-filler.json").path
-        try bad.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect {
-            try TemplateStore.load(file: path)
-        } throws: { error in
-            let text = (error as? FormScanError)?.description ?? ""
-            return text.contains("bad-filler.json") && text.contains("filler")
-        }
+        let text = try #require(try Self.loadError(editing: "c1-plano-dpr-2019", replacing: "\"filler\": \"-\"", with: "\"filler\": \"=\"", as: "bad-filler.json"))
+        #expect(text.contains("bad-filler.json") && text.contains("filler"))
         #expect(try Fixtures.store.template("c1-plano-dpr-2019").template.fillerSymbol == .dash)
         #expect(try Fixtures.store.template("c1-ppwp-2019-lembar2").template.fillerSymbol == .cross)
         // 16 on a DPR sheet is written "- 1 6": the leading box is a dash, and a zero's too.
