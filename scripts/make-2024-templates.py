@@ -47,9 +47,10 @@ def lines(ink, minlen, horizontal):
     return [[(g[0] + g[1]) / 2, g[2], g[3] - 1] for g in groups]
 
 
-def clustered(found, gap=4):
+def clustered(found, gap=4, thickest=None):
     """Runs (row, start, end) grouped by rows within `gap` of each other and overlapping:
-    [mean row, start, end] per group."""
+    [mean row, start, end] per group; groups spanning more than `thickest` rows (a printed
+    grey band, not a rule) left out when it is given."""
     groups = []
     for i, a, b in sorted(found):
         for g in groups:
@@ -58,7 +59,8 @@ def clustered(found, gap=4):
                 break
         else:
             groups.append([i, i, a, b, [i]])
-    return [[round(sum(g[4]) / len(g[4]), 1), g[2], g[3] - 1] for g in groups if g[3] - g[2] >= 250]
+    return [[round(sum(g[4]) / len(g[4]), 1), g[2], g[3] - 1] for g in groups
+            if g[3] - g[2] >= 250 and (thickest is None or g[1] - g[0] + 1 <= thickest)]
 
 
 def keep(x, y, exclude):
@@ -178,7 +180,8 @@ def rectified_page1(photo, out):
     page_marks = [(62.5, 52), (1149.5, 52), (62.5, 1718), (1149.5, 1718)]
     points = " ".join(f"{a},{b} {c},{d}" for (a, b), (c, d) in zip(photo_marks, page_marks))
     subprocess.run(["convert", photo, "-colorspace", "gray", "-virtual-pixel", "white", "-distort", "Perspective", points,
-                    "-crop", "1192x1760+0+0", "+repage", "-level", "25%,80%", out], check=True)
+                    "-crop", "1192x1760+0+0", "+repage", "-level", "25%,80%",
+                    "-define", "png:exclude-chunks=date,time", out], check=True)
 
 
 def main():

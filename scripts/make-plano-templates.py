@@ -74,26 +74,12 @@ DPR_ROWS = [("suara_partai", "A.1 Suara partai politik", (216.5, 257.5))] + [
     ("suara_total_partai", "B. Jumlah suara sah partai politik dan suara sah calon (A.1 + A.2)", (1380, 1421))]
 
 
-def long_rules(dark, horizontal, exclude, minlen=250, thickest=6):
-    """Long rules as [position, start, end]: dark runs of `minlen` px or more on neighbouring
-    rows grouped; groups thicker than `thickest` rows (the grey bands) are not rules."""
-    groups = []
-    for i, a, b in sorted(t24.runs(dark if horizontal else dark.T, minlen)):
-        for g in groups:
-            if i - g[1] <= 2 and a < g[3] and b > g[2]:
-                g[1] = i; g[2] = min(g[2], a); g[3] = max(g[3], b); g[4].append(i)
-                break
-        else:
-            groups.append([i, i, a, b, [i]])
-    out = []
-    for g in groups:
-        pos = round(sum(g[4]) / len(g[4]), 1)
-        if g[1] - g[0] + 1 > thickest:
-            continue
-        mid = (g[2] + g[3]) / 2
-        if t24.keep(mid, pos, exclude) if horizontal else t24.keep(pos, mid, exclude):
-            out.append([float(pos), float(g[2]), float(g[3] - 1)])
-    return out
+def long_rules(dark, horizontal, exclude):
+    """Long rules as [position, start, end]: dark runs of 250 px or more on rows at most 2 apart
+    grouped, the grey bands (groups over 6 rows thick) and the excluded areas left out."""
+    found = t24.clustered(t24.runs(dark if horizontal else dark.T, 250), gap=2, thickest=6)
+    return [[float(p), float(a), float(b)] for p, a, b in found
+            if (t24.keep((a + b) / 2, p, exclude) if horizontal else t24.keep(p, (a + b) / 2, exclude))]
 
 
 def dpr(photo):

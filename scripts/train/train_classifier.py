@@ -36,11 +36,11 @@ ap.add_argument("--pipeline-x", type=int, default=6000, help="at most this many 
 ap.add_argument("--barred-sevens", type=float, default=0.0,
                 help="share of the MNIST training 7s given a bar across the stem (the Indonesian 7); "
                      "0.3 with --footed-ones 0.1 tried in session 8: no gain held out (docs/measurements.md)")
+ap.add_argument("--footed-ones", type=float, default=0.0,
+                help="share of the MNIST training 1s given a foot (a base stroke)")
 ap.add_argument("--varied-dashes", action="store_true",
                 help="half the synthetic dashes short (down to a sixth of the box) or slanted, as on the "
                      "2019 DPR plano sheets")
-ap.add_argument("--footed-ones", type=float, default=0.0,
-                help="share of the MNIST training 1s given a foot (a base stroke)")
 a = ap.parse_args()
 rng = np.random.default_rng(a.seed)
 LABEL = {c: i for i, c in enumerate(CLASSES)}
