@@ -51,11 +51,17 @@ enum MarkFinder {
             let cut = image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
             var window = f == 1 ? cut : cut.resized(width: max(1, cut.width / f), height: max(1, cut.height / f))
             let (sx, sy) = (Double(cut.width) / Double(window.width), Double(cut.height) / Double(window.height))
+            // The pixels the thresholds are taken from: the sheet's alone when its outline is
+            // known (a window half off the sheet would otherwise count the blanked background as
+            // paper, and on a dim photo every pixel of the sheet falls under the split).
+            var onSheet = window.pixels
             if let sheet, sheet.count == 4 {
+                onSheet.removeAll(keepingCapacity: true)
                 for wy in 0..<window.height { for wx in 0..<window.width {
                     let q = (x: Double(x0) + (Double(wx) + 0.5) * sx, y: Double(y0) + (Double(wy) + 0.5) * sy)
-                    if !Quad.contains(q, sheet) { window.pixels[wy * window.width + wx] = 255 }
+                    if Quad.contains(q, sheet) { onSheet.append(window.pixels[wy * window.width + wx]) } else { window.pixels[wy * window.width + wx] = 255 }
                 } }
+                if onSheet.isEmpty { continue }
             }
             let local = imageScale / Double(f)
             // The mark as the rough transform draws it, in window pixels: turned or in
@@ -68,15 +74,15 @@ enum MarkFinder {
             // Between ink and paper: Otsu's split (capped), and a darker cut for a mark close to
             // a dark background across a shaded margin, where the split joins the two.
             var histogram = [Int](repeating: 0, count: 256)
-            for v in window.pixels { histogram[Int(v)] += 1 }
+            for v in onSheet { histogram[Int(v)] += 1 }
             func percentile(_ q: Double) -> Double {
                 var seen = 0
-                let target = Int(Double(window.pixels.count) * q)
+                let target = Int(Double(onSheet.count) * q)
                 for (v, n) in histogram.enumerated() { seen += n; if seen > target { return Double(v) } }
                 return 255
             }
             let (ink, paper) = (percentile(0.02), percentile(0.9))
-            let thresholds = [min(PageOutline.otsu(window.pixels), 150), UInt8(max(1, min(254, ink + 0.4 * (paper - ink))))]
+            let thresholds = [min(PageOutline.otsu(onSheet), 150), UInt8(max(1, min(254, ink + 0.4 * (paper - ink))))]
             var pieces: [Blob] = []
             for threshold in Set(thresholds) {
                 // A stepped mark whose two squares meet only at a blurred corner comes apart at

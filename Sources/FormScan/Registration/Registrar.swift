@@ -747,12 +747,16 @@ public struct Registrar: Sendable {
         }
         // A line counts when it stands out from the paper by a good part of what the clearest
         // lines do (45 grey levels on a scan; less on a soft photo of a screen), never less than 12.
-        if !samples.isEmpty {
-            let contrasts = samples.map(\.contrast).sorted()
+        // Horizontal and vertical lines each against their own kind: a photo blurred one way (a
+        // shaken hand, a screen's rows) softens one kind of line only.
+        var threshold: [Bool: Double] = [:]
+        for horizontal in [true, false] {
+            let contrasts = samples.filter { $0.horizontal == horizontal }.map(\.contrast).sorted()
+            guard !contrasts.isEmpty else { continue }
             let strong = contrasts[min(contrasts.count - 1, Int(Double(contrasts.count) * 0.9))]
-            let threshold = min(45, max(12, 0.2 * strong))
-            samples.removeAll { $0.contrast <= threshold }
+            threshold[horizontal] = min(45, max(12, 0.2 * strong))
         }
+        samples.removeAll { $0.contrast <= threshold[$0.horizontal]! }
         guard samples.count >= 12, total > 0 else { return nil }
         // Normalised coordinates for a well-conditioned system.
         let sT = 1.0 / max(template.width, template.height)
