@@ -207,6 +207,25 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 5)
     }
 
+    @Test func aSheetCutOnTwoSidesIsFoundFromItsOneWholeCorner() throws {
+        // KawalPemilu's contoh-4.jpg: the same sheet close up and in perspective, its left side
+        // and its bottom (the signatures) out of the photo, so two sides of its outline are the
+        // photo's edges and no fit from the outline or from the line search found it. Its top
+        // right corner and the two edges meeting there are the sheet's own: a sheet-sized
+        // quadrilateral from that corner registers it.
+        let path = Self.kawal("plano-2019-contoh-4.jpg")
+        let image = try ImageLoader().load(path).image
+        let outline = try #require(PageOutline(image))
+        let quads = outline.cutSheetQuads()
+        #expect(!quads.isEmpty)
+        let corner = (x: 1235.0 * Double(PageOutline.side) / Double(max(image.width, image.height)), y: 459.0 * Double(PageOutline.side) / Double(max(image.width, image.height)))
+        #expect(quads.allSatisfy { q in q.contains { hypot($0.0 - corner.x, $0.1 - corner.y) < 1 } })
+        let truth = try TruthFile.load(TruthFile.path(forImage: path))
+        let r = try Fixtures.scanner().scan(path: path, templateID: truth.template)
+        #expect(r.registration.coverage > 0.7)
+        try Self.expectReadOrFlagged(r, truth, verified: 5)
+    }
+
     @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
         // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
         // on the sheet was searched across and down apart): a loose fit is no fit.

@@ -92,6 +92,56 @@ struct PageOutline {
         return others.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 
+    /// `cutSheetQuads` in image pixels.
+    func cutSheetOutlines() -> [[(x: Double, y: Double)]] {
+        cutSheetQuads().map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
+    }
+
+    /// A side backed by the sheet's edge over at least this share of its length is the sheet's
+    /// edge; one under `cutSide` is the photo's edge (the sheet runs out of the frame there).
+    static let realSide = 0.6, cutSide = 0.25
+    /// Proportions of the pages' sheets (long side / short side: 1.33 to 1.48).
+    static let sheetAspect = 1.41
+
+    /// A close-up whose sheet runs out of the photo: the outline's sides along the frame are the
+    /// photo's edges, and a template laid on it is squeezed into the part in view. When the
+    /// outline has such a side and a corner whose two sides are the sheet's own edges, that
+    /// corner and the directions of its edges are where the sheet is: quadrilaterals from it at
+    /// page proportions, either way round, just covering what is in view and half as large again
+    /// (the search on the straightened page takes 0.7 to 1.3 of each). Working-copy pixels.
+    func cutSheetQuads() -> [[(Double, Double)]] {
+        let c = corners.map { ($0.x * k, $0.y * k) }
+        let support = SheetEdges.sideSupport(small, corners: c)
+        // A side along the photo's border (both ends within 3% of one border, or beyond): the
+        // photo's edge, whatever edges it crosses (a scan's outline is the whole image).
+        let (w, h) = (Double(small.width), Double(small.height))
+        let near = 0.03 * max(w, h)
+        func alongBorder(_ s: Int) -> Bool {
+            let (a, b) = (c[s], c[(s + 1) % 4])
+            return (a.0 < near && b.0 < near) || (a.0 > w - near && b.0 > w - near)
+                || (a.1 < near && b.1 < near) || (a.1 > h - near && b.1 > h - near)
+        }
+        let real = (0..<4).map { support[$0] >= Self.realSide && !alongBorder($0) }
+        guard (0..<4).contains(where: { support[$0] < Self.cutSide || alongBorder($0) }) else { return [] }
+        var out: [[(Double, Double)]] = []
+        // Side s runs from corner s to corner s + 1: corner i lies between sides i - 1 and i.
+        for i in 0..<4 where real[i] && real[(i + 3) % 4] {
+            let corner = c[i], before = c[(i + 3) % 4], after = c[(i + 1) % 4]
+            let (la, lb) = (hypot(before.0 - corner.0, before.1 - corner.1), hypot(after.0 - corner.0, after.1 - corner.1))
+            guard la > 1, lb > 1 else { continue }
+            let ua = ((before.0 - corner.0) / la, (before.1 - corner.1) / la), ub = ((after.0 - corner.0) / lb, (after.1 - corner.1) / lb)
+            for (ra, rb) in [(1.0, Self.sheetAspect), (Self.sheetAspect, 1.0)] {
+                let unit = max(la / ra, lb / rb)
+                for size in [1.0, 1.5] {
+                    let (a, b) = (unit * ra * size, unit * rb * size)
+                    out.append([(corner.0 + a * ua.0, corner.1 + a * ua.1), corner, (corner.0 + b * ub.0, corner.1 + b * ub.1),
+                                (corner.0 + a * ua.0 + b * ub.0, corner.1 + a * ua.1 + b * ub.1)])
+                }
+            }
+        }
+        return out
+    }
+
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the
     /// image it covers and how much of that quadrilateral the region fills (1: a clean sheet).
     static func sheet(_ small: GrayImage, width w: Int, height h: Int, threshold: UInt8) -> (corners: [(Double, Double)], area: Double, solidity: Double)? {

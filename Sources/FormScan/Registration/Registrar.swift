@@ -73,6 +73,7 @@ public struct Registrar: Sendable {
                         if r.isUsable && (r.coverage < Self.minimumOutlineCoverage
                                           || (r.coverage < Self.looseFit.coverage && r.residual > Self.looseFit.residual)) { r = r.refused }
                         if r.isUsable { r = settled(r, in: image) }
+                        if !r.isUsable && cache.isGuess(alternative, image) { continue }
                         if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
                         if r.isUsable { usable.append(r) }
                         // A clear fit that survived the neighbour check: the other starts can only
@@ -399,13 +400,26 @@ public struct Registrar: Sendable {
         /// Other outlines, found on first use.
         private var alternatives: [[(x: Double, y: Double)]]?
 
-        /// Other outlines of the sheet to try (`PageOutline.alternatives`).
+        /// How many of the alternatives are other outlines of the sheet; the rest are guesses of
+        /// a sheet cut by the photo's edge.
+        private var outlineAlternatives = 0
+
+        /// Other outlines of the sheet to try (`PageOutline.alternatives`), then the sheet as
+        /// guessed from its one whole corner where the photo cuts it (`cutSheetOutlines`).
         func alternatives(_ image: GrayImage) -> [[(x: Double, y: Double)]] {
             if let alternatives { return alternatives }
             guard hasOutline(image), let found = outline ?? nil else { return [] }
             let others = found.alternatives()
-            alternatives = others
-            return others
+            outlineAlternatives = others.count
+            alternatives = others + found.cutSheetOutlines()
+            return alternatives!
+        }
+
+        /// Whether alternative `i` (1-based, as in `outlineFits`) is a guess of a cut sheet's
+        /// extent rather than an outline found: a fit from it counts only when usable (a guess
+        /// that lays a form on a page of another kind finds part of its lines by chance).
+        func isGuess(_ i: Int, _ image: GrayImage) -> Bool {
+            i > 0 && i <= alternatives(image).count && i > outlineAlternatives
         }
 
         /// How many other outlines there are to try.
@@ -429,6 +443,11 @@ public struct Registrar: Sendable {
                 guard alternative <= others.count else { return [] }
                 found.corners = others[alternative - 1]
             }
+            return Self.quadFits(image, found, corner: corner, template: template, registrar: registrar)
+        }
+
+        /// Starts from a quadrilateral taken for the sheet (see `outlineFits`).
+        static func quadFits(_ image: GrayImage, _ found: PageOutline, corner: Int, template: Template, registrar: Registrar) -> [Coarse] {
             guard let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
             var starts: [Coarse] = []
             if let marked = MarkFinder.refine(image, template: template, rough: t, sheet: found.corners) {

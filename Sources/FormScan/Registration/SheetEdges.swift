@@ -15,20 +15,7 @@ enum SheetEdges {
     static func quads(_ small: GrayImage, limit: Int = 2) -> [(corners: [(Double, Double)], support: Double)] {
         let w = small.width, h = small.height
         guard w >= 16, h >= 16 else { return [] }
-        // Smoothed copy (two 3x3 box passes), then Sobel gradients.
-        var f = small.pixels.map(Float.init)
-        for _ in 0..<2 { f = boxBlur(f, w, h) }
-        var gx = [Float](repeating: 0, count: w * h), gy = gx, mag = gx
-        for y in 1..<(h - 1) {
-            for x in 1..<(w - 1) {
-                let i = y * w + x
-                let a = f[i - w - 1], b = f[i - w], c = f[i - w + 1], d = f[i - 1], e = f[i + 1], g = f[i + w - 1], k = f[i + w], l = f[i + w + 1]
-                let sx = (c + 2 * e + l) - (a + 2 * d + g), sy = (g + 2 * k + l) - (a + 2 * b + c)
-                gx[i] = sx; gy[i] = sy; mag[i] = (sx * sx + sy * sy).squareRoot()
-            }
-        }
-        // An edge: a step of about 6 grey levels or more (Sobel sums four times the step).
-        let threshold: Float = 24
+        let (gx, gy, mag) = gradients(small)
         let diag = Int((Double(w * w + h * h)).squareRoot()) + 1
         let rhoCount = 2 * diag + 1
         var votes = [Float](repeating: 0, count: 180 * rhoCount)
@@ -126,6 +113,40 @@ enum SheetEdges {
             if out.allSatisfy({ PageOutline.differs($0.corners, f.corners, by: 0.03 * Double(max(w, h))) }) { out.append((f.corners, f.support)) }
         }
         return out
+    }
+
+    /// An edge: a step of about 6 grey levels or more (Sobel sums four times the step).
+    static let threshold: Float = 24
+
+    /// Sobel gradients (x, y, magnitude) of a smoothed copy (two 3x3 box passes).
+    static func gradients(_ small: GrayImage) -> (gx: [Float], gy: [Float], mag: [Float]) {
+        let w = small.width, h = small.height
+        var f = small.pixels.map(Float.init)
+        for _ in 0..<2 { f = boxBlur(f, w, h) }
+        var gx = [Float](repeating: 0, count: w * h), gy = gx, mag = gx
+        guard w >= 3, h >= 3 else { return (gx, gy, mag) }
+        for y in 1..<(h - 1) {
+            for x in 1..<(w - 1) {
+                let i = y * w + x
+                let a = f[i - w - 1], b = f[i - w], c = f[i - w + 1], d = f[i - 1], e = f[i + 1], g = f[i + w - 1], k = f[i + w], l = f[i + w + 1]
+                let sx = (c + 2 * e + l) - (a + 2 * d + g), sy = (g + 2 * k + l) - (a + 2 * b + c)
+                gx[i] = sx; gy[i] = sy; mag[i] = (sx * sx + sy * sy).squareRoot()
+            }
+        }
+        return (gx, gy, mag)
+    }
+
+    /// The share of each side of a quadrilateral (corners in the small image's pixels, in order)
+    /// backed by an inward-facing edge: a side that is the sheet's edge is backed nearly all
+    /// along; one that is the photo's edge (a sheet cut by the frame) hardly at all.
+    static func sideSupport(_ small: GrayImage, corners: [(Double, Double)]) -> [Double] {
+        let (gx, gy, mag) = gradients(small)
+        let mx = corners.map(\.0).reduce(0, +) / Double(corners.count), my = corners.map(\.1).reduce(0, +) / Double(corners.count)
+        return corners.indices.map { s in
+            let side = support(corners[s], corners[(s + 1) % corners.count], centre: (mx, my), gx: gx, gy: gy, mag: mag,
+                               w: small.width, h: small.height, threshold: threshold)
+            return side.backed / max(1, side.length)
+        }
     }
 
     /// Length of the side and how much of it (pixels) has an edge within 1 px whose gradient
