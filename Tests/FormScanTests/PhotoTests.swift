@@ -226,6 +226,32 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: 5)
     }
 
+    /// The plano template draws its boxes 64 px wide (the 2019 sheets' 50), so its limits in
+    /// template pixels stretch by 1.27 and its smallest scale shrinks by as much; every other
+    /// template keeps the measured limits.
+    @Test func limitsKeepTheirSizeAgainstTheTemplatesBoxes() throws {
+        let plano = try Fixtures.store.template("c1-plano-ppwp-2019").template
+        #expect(abs(plano.boxUnit - 64 / 50.5) < 0.01)
+        #expect(abs(Registrar(template: plano).residualLimit - 2.5 * 64 / 50.5) < 0.01)
+        for id in ["c1-ppwp-2019-lembar1", "c1-ppwp-2019-lembar2", "c1-plano-dpr-2019", "c-hasil-ppwp-2024-hal1", "c-hasil-ppwp-2024-hal2", "c-hasil-ppwp-2024-hal3"] {
+            #expect(try Fixtures.store.template(id).template.boxUnit == 1, "\(id)")
+        }
+    }
+
+    /// Small photos of the plano sheet (boxes about 22 px wide: 0.34 image px per template px):
+    /// refused before as "too small" and "do not line up (2.8 px)", on limits measured on 50-px
+    /// boxes. The SIMULASI sheet hangs on a flip chart (not flat); read right, its unsure boxes
+    /// sent to a person.
+    @Test(arguments: [("plano-2019-sample.webp", 5), ("plano-2019-simulasi.jpg", 3)])
+    func aSmallPlanoPhotoIsJudgedAgainstItsLargerBoxes(_ name: String, verified: Int) throws {
+        let path = Self.kawal(name)
+        let truth = try TruthFile.load(TruthFile.path(forImage: path))
+        let r = try Fixtures.scanner().scan(path: path, templateID: truth.template)
+        #expect(r.registration.coverage > 0.8)
+        #expect(r.registration.scale < QualityGate.minimumScale)
+        try Self.expectReadOrFlagged(r, truth, verified: verified)
+    }
+
     @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
         // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
         // on the sheet was searched across and down apart): a loose fit is no fit.

@@ -78,7 +78,9 @@ public enum QualityGate {
         if insideFraction < minimumInside && !boxesInside(template: template, transform: transform, width: page.width, height: page.height) {
             problems.append("part of the page is outside the photo (\(Int(((1 - insideFraction) * 100).rounded()))% missing): retake the photo with the whole sheet in the frame")
         }
-        if scale < minimumScale {
+        // The limits below were measured on pages whose boxes are about 50 template px wide.
+        let unit = template.boxUnit
+        if scale < minimumScale / unit {
             problems.append("the page is too small in the photo: retake it closer, so the sheet fills the frame")
         }
         if paper < minimumPaper {
@@ -86,8 +88,8 @@ public enum QualityGate {
         } else if paper - ink < minimumContrast {
             problems.append("the photo is washed out (the print barely stands out): retake it without glare or strong light on the sheet")
         }
-        if edge > maximumEdgeWidth {
-            if scale < lowResolutionScale && edge * scale <= sharpImagePixels {
+        if edge > maximumEdgeWidth * unit {
+            if scale < lowResolutionScale / unit && edge * scale <= sharpImagePixels {
                 // Sharp for its size, but the page has too few pixels: a copy shrunk by a
                 // messaging app, or a page far from the camera.
                 problems.append("the photo has too few pixels to read the digits (the page is \(Int((scale * 100).rounded()))% of the size needed): send the original photo, not a copy shrunk by a messaging app, or take it closer")

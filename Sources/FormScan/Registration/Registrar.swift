@@ -63,6 +63,9 @@ public struct Registrar: Sendable {
                 // The other outlines are looked for only when the first did not register.
                 if alternative > 0 && alternative > cache.alternativeCount(image) { break }
                 for k in cornerOrder(image, cache: cache).map(\.corner) {
+                    // A guess of a cut sheet has the page's proportions one way round: only the
+                    // turns that lay the template the same way round are tried on it.
+                    if cache.isGuess(alternative, image) && !cache.guessFits(alternative, image, corner: k, template: template) { continue }
                     var usable: [Registration] = []
                     for start in cache.outlineFits(image, corner: k, template: template, registrar: self, alternative: alternative) {
                         var r = refineFit(image, coarse: start, radii: [24, 16, 8, 5, 4], guided: true)
@@ -126,8 +129,9 @@ public struct Registrar: Sendable {
             for fit in fits where attempt(fit, turn: q) { return best! }
         }
         if let best { return best }
-        let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
+        var fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
                                     coarseScore: 0, skewDegrees: 0, scale: 1)
+        fallback.residualLimit = residualLimit
         return (fallback, image)
     }
 
@@ -339,6 +343,9 @@ public struct Registrar: Sendable {
         return rank(fit) > rank(plain) ? fit : plain
     }
 
+    /// The largest residual accepted on this template (`Template.boxUnit`).
+    var residualLimit: Double { RegistrationLimits.maximumResidual * template.boxUnit }
+
     /// A plain fit finding less than this share of the lines is a wrong start: not fitted again.
     static let guidedRetryCoverage = 0.2
 
@@ -356,12 +363,16 @@ public struct Registrar: Sendable {
             result = fit
         }
         guard let (hh, residual, coverage) = result else {
-            return Registration(quarterTurns: 0, transform: coarse.transform, residual: .infinity, coverage: 0,
-                                coarseScore: coarse.score, skewDegrees: coarse.skew, scale: coarse.scale)
+            var r = Registration(quarterTurns: 0, transform: coarse.transform, residual: .infinity, coverage: 0,
+                                 coarseScore: coarse.score, skewDegrees: coarse.skew, scale: coarse.scale)
+            r.residualLimit = residualLimit
+            return r
         }
         let scale = hh.scale(near: template.width / 2, template.height / 2)
-        return Registration(quarterTurns: 0, transform: hh, residual: residual / max(scale, 1e-6), coverage: coverage,
-                            coarseScore: coarse.score, skewDegrees: coarse.skew, scale: scale)
+        var r = Registration(quarterTurns: 0, transform: hh, residual: residual / max(scale, 1e-6), coverage: coverage,
+                             coarseScore: coarse.score, skewDegrees: coarse.skew, scale: scale)
+        r.residualLimit = residualLimit
+        return r
     }
 
     // MARK: coarse search
@@ -420,6 +431,17 @@ public struct Registrar: Sendable {
         /// that lays a form on a page of another kind finds part of its lines by chance).
         func isGuess(_ i: Int, _ image: GrayImage) -> Bool {
             i > 0 && i <= alternatives(image).count && i > outlineAlternatives
+        }
+
+        /// Whether the template laid on guess `i` with its top-left corner on corner `corner` is
+        /// the same way round as the guess (its long side along the guess's long side).
+        func guessFits(_ i: Int, _ image: GrayImage, corner: Int, template: Template) -> Bool {
+            guard var found = outline ?? nil else { return false }
+            found.corners = alternatives(image)[i - 1]
+            guard let t = found.transform(width: template.width, height: template.height, turns: corner) else { return false }
+            let (o, right, down) = (t.apply(0, 0), t.apply(template.width, 0), t.apply(0, template.height))
+            let across = hypot(right.x - o.x, right.y - o.y), along = hypot(down.x - o.x, down.y - o.y)
+            return (along > across) == (template.height > template.width)
         }
 
         /// How many other outlines there are to try.

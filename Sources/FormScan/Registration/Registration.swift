@@ -26,8 +26,12 @@ public struct Registration: Sendable, Codable {
     /// The picture's quality on the page (brightness, contrast, sharpness, size, inside the photo).
     public var quality: ImageQuality? = nil
 
+    /// The largest residual accepted for this page (template pixels):
+    /// `RegistrationLimits.maximumResidual` times the template's `boxUnit`.
+    public var residualLimit: Double = RegistrationLimits.maximumResidual
+
     /// Registration good enough to read boxes.
-    public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= RegistrationLimits.maximumResidual }
+    public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= residualLimit }
 
     /// The same fit, refused: its coverage set just under the minimum (kept as the best
     /// attempt, so the answer can still say which page it looked like).
@@ -42,6 +46,7 @@ public struct Registration: Sendable, Codable {
 public enum RegistrationLimits {
     /// Below this fraction of ruled lines found, the image is not this page.
     public static let minimumCoverage = 0.55
-    /// Above this residual (template pixels), boxes would be cut off their printed frames.
+    /// Above this residual (template pixels of a page whose boxes are about 50 px wide), boxes
+    /// would be cut off their printed frames.
     public static let maximumResidual = 2.5
 }

@@ -68,6 +68,19 @@ public struct Template: Sendable, Codable {
 
     /// The filler as a box symbol (`X` unless the template says `-`).
     public var fillerSymbol: BoxSymbol { filler == "-" ? .dash : .cross }
+
+    /// How many times wider this page's digit boxes are drawn, in template pixels, than the 2019
+    /// sheets' (about 50 px: where the registration and quality limits were measured); at least
+    /// 1. A limit in template pixels (a residual, an edge's width) grows by it, one in image
+    /// pixels per template pixel (the page's scale) shrinks by it, so that each keeps its size
+    /// against a box: the plano sheet's template draws its boxes 64 px wide (1.27).
+    public var boxUnit: Double {
+        let widths = fields.flatMap { $0.boxes.map { $0[2] } }.sorted()
+        guard !widths.isEmpty else { return 1 }
+        return max(1, widths[widths.count / 2] / Self.referenceBoxWidth)
+    }
+    /// Box width (template pixels) of the 2019 Lembar 1 and 2 templates.
+    static let referenceBoxWidth = 50.5
 }
 
 /// A rectangle in some pixel frame.
