@@ -236,6 +236,16 @@ struct PhotoTests {
         for id in ["c1-ppwp-2019-lembar1", "c1-ppwp-2019-lembar2", "c1-plano-dpr-2019", "c-hasil-ppwp-2024-hal1", "c-hasil-ppwp-2024-hal2", "c-hasil-ppwp-2024-hal3"] {
             #expect(try Fixtures.store.template(id).template.boxUnit == 1, "\(id)")
         }
+        // A registration stored before the limit was recorded (a batch database of an earlier
+        // version) still reads back, with the measured limit.
+        var fit = Registration(quarterTurns: 0, transform: .identity, residual: 2.8, coverage: 0.9, coarseScore: 0.9, skewDegrees: 0, scale: 1)
+        fit.residualLimit = 3.17
+        #expect(fit.isUsable)
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(fit)) as? [String: Any])
+        #expect(json["residualLimit"] as? Double == 3.17)
+        json["residualLimit"] = nil
+        let old = try JSONDecoder().decode(Registration.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.residualLimit == nil && !old.isUsable)
     }
 
     /// Small photos of the plano sheet (boxes about 22 px wide: 0.34 image px per template px):

@@ -27,11 +27,14 @@ public struct Registration: Sendable, Codable {
     public var quality: ImageQuality? = nil
 
     /// The largest residual accepted for this page (template pixels):
-    /// `RegistrationLimits.maximumResidual` times the template's `boxUnit`.
-    public var residualLimit: Double = RegistrationLimits.maximumResidual
+    /// `RegistrationLimits.maximumResidual` times the template's `boxUnit` (nil, as in results
+    /// stored before it was recorded: `maximumResidual`).
+    public var residualLimit: Double? = nil
 
     /// Registration good enough to read boxes.
-    public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= residualLimit }
+    public var isUsable: Bool {
+        coverage >= RegistrationLimits.minimumCoverage && residual <= (residualLimit ?? RegistrationLimits.maximumResidual)
+    }
 
     /// The same fit, refused: its coverage set just under the minimum (kept as the best
     /// attempt, so the answer can still say which page it looked like).
