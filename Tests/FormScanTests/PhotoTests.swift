@@ -262,6 +262,21 @@ struct PhotoTests {
         try Self.expectReadOrFlagged(r, truth, verified: verified)
     }
 
+    /// KawalPemilu's contoh-2.jpg: the sheet a third of a 2 MP photo in steep perspective. Its
+    /// outline fit finds 64% of the lines at 1.86 template px, which was refused as not lining
+    /// up (within 1 px below 85% of the lines); at 0.29 image px per template px that is half an
+    /// image pixel. Now the page is named, and refused as too small to read.
+    @Test func aFarSteepPlanoPhotoIsNamedAndRefusedAsTooSmall() throws {
+        let path = Self.kawal("plano-2019-contoh-2.jpg")
+        let template = try Fixtures.store.template("c1-plano-ppwp-2019").template
+        let (fit, _) = Registrar(template: template).register(try ImageLoader().load(path).image)
+        #expect(fit.isUsable && fit.coverage > 0.6)
+        #expect(fit.scale < QualityGate.minimumScale / template.boxUnit)
+        let error = #expect(throws: FormScanError.self) { try Fixtures.scanner().scan(path: path, templateID: template.id) }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains("too small") && message.contains("(the page is c1-plano-ppwp-2019)"), "\(message)")
+    }
+
     @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
         // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
         // on the sheet was searched across and down apart): a loose fit is no fit.

@@ -74,7 +74,7 @@ public struct Registrar: Sendable {
                         // only part of them must line up closely: another form's grid can match
                         // part of this one's (a DPR plano sheet: 70% of Lembar 2's lines at 1.65 px).
                         if r.isUsable && (r.coverage < Self.minimumOutlineCoverage
-                                          || (r.coverage < Self.looseFit.coverage && r.residual > Self.looseFit.residual)) { r = r.refused }
+                                          || (r.coverage < Self.looseFit.coverage && r.residual > Self.looseResidual(scale: r.scale))) { r = r.refused }
                         if r.isUsable { r = settled(r, in: image) }
                         if !r.isUsable && cache.isGuess(alternative, image) { continue }
                         if bestHere == nil || rank(r) > rank(bestHere!) { bestHere = r }
@@ -230,6 +230,15 @@ public struct Registrar: Sendable {
     /// this residual (px): the 197 photo fits measured (generated, 2024) had at most 0.82 px,
     /// a real plano photo 1.22 px with 91% of the lines.
     static let looseFit = (coverage: 0.85, residual: 1.0)
+    /// …or, on a page so small in the photo that a template pixel is a fraction of an image
+    /// pixel, within this many image pixels (a line is found to a fraction of a pixel whatever
+    /// the scale: contoh-2's sheet at 0.29 image px per template px, 64% of the lines at 1.86
+    /// template px = 0.54 image px; the DPR sheet's false fit on Lembar 2, at about 1 image px
+    /// per template px, 1.65).
+    static let looseFitImagePixels = 0.6
+
+    /// The residual (template px) a fit from the outline finding part of the lines must keep to.
+    static func looseResidual(scale: Double) -> Double { max(looseFit.residual, looseFitImagePixels / max(scale, 1e-6)) }
 
     /// Clockwise quarter turns that bring a page fitted by `h` (template -> image) upright:
     /// the template's rightward direction at the page centre points right after the turn.
