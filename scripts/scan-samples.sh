@@ -20,8 +20,8 @@ echo
 echo "== 2024 phone photos (pages 2 and 3 of one station): bubbles read, the written sums that fail flagged =="
 "$bin" verify SampleScans/kawalc1/pilpres-2024-hal2.jpg SampleScans/kawalc1/pilpres-2024-hal3.jpg --lang en || true
 echo
-echo "== real plano photos: the 2019 presidential sheet, and a DPR party page turned by its EXIF orientation =="
-"$bin" scan SampleScans/kawalc1/plano-2019-contoh-3.jpg SampleScans/kawalc1/dpr-2019-plano-pkb.jpg || true
+echo "== real plano photos: the 2019 presidential sheet (whole, then close up and cut off on two sides), and a DPR party page turned by its EXIF orientation =="
+"$bin" scan SampleScans/kawalc1/plano-2019-contoh-3.jpg SampleScans/kawalc1/plano-2019-contoh-4.jpg SampleScans/kawalc1/dpr-2019-plano-pkb.jpg || true
 echo
 echo "== generated phone photos (a shadow across the sheet, a covered corner, a scan cut taller than the reference) =="
 "$bin" eval SampleScans/generated-photos
