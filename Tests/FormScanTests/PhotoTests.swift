@@ -218,8 +218,9 @@ struct PhotoTests {
         let outline = try #require(PageOutline(image))
         let quads = outline.cutSheetQuads()
         #expect(!quads.isEmpty)
-        let corner = (x: 1235.0 * Double(PageOutline.side) / Double(max(image.width, image.height)), y: 459.0 * Double(PageOutline.side) / Double(max(image.width, image.height)))
-        #expect(quads.allSatisfy { q in q.contains { hypot($0.0 - corner.x, $0.1 - corner.y) < 1 } })
+        // Within a working-copy pixel of the sheet's top-right corner (1235, 459).
+        let pixel = Double(max(image.width, image.height)) / Double(PageOutline.side)
+        #expect(quads.allSatisfy { q in q.contains { hypot($0.x - 1235, $0.y - 459) < pixel } })
         let truth = try TruthFile.load(TruthFile.path(forImage: path))
         let r = try Fixtures.scanner().scan(path: path, templateID: truth.template)
         #expect(r.registration.coverage > 0.7)
@@ -294,7 +295,7 @@ struct PhotoTests {
         let path = Self.kawal(name)
         let truth = try TruthFile.load(TruthFile.path(forImage: path))
         let r = try Fixtures.scanner().scan(path: path, templateID: identify ? nil : truth.template)
-        #expect(r.template == "c1-plano-dpr-2019")
+        if identify { #expect(r.template == "c1-plano-dpr-2019") }
         #expect(r.registration.coverage > 0.75)
         try Self.expectReadOrFlagged(r, truth, verified: 0)
         // Right or not, a number's boxes are the number's: most of them read as written.

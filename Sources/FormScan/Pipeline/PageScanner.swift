@@ -101,7 +101,7 @@ public final class PageScanner {
             // print of the page. Say so rather than "not this page".
             if registration.coverage >= RegistrationLimits.minimumCoverage && registration.residual.isFinite {
                 let r = (registration.residual * 10).rounded() / 10
-                throw .poorImage(path, problems: ["\(Int((registration.coverage * 100).rounded()))% of the ruled lines of \(template.id) were found but they do not line up (\(r) px apart on average, at most \(((registration.residualLimit ?? RegistrationLimits.maximumResidual) * 10).rounded() / 10) allowed): lay the sheet flat, or it is another print of the page"])
+                throw .poorImage(path, problems: ["\(Int((registration.coverage * 100).rounded()))% of the ruled lines of \(template.id) were found but they do not line up (\(r) px apart on average, at most \((registration.acceptedResidual * 10).rounded() / 10) allowed): lay the sheet flat, or it is another print of the page"])
             }
             let hint = QualityGate.hint(for: image)
             if candidates.count == 1 && hint == nil {

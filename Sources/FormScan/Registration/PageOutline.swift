@@ -92,11 +92,6 @@ struct PageOutline {
         return others.map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 
-    /// `cutSheetQuads` in image pixels.
-    func cutSheetOutlines() -> [[(x: Double, y: Double)]] {
-        cutSheetQuads().map { c in c.map { (x: $0.0 / k, y: $0.1 / k) } }
-    }
-
     /// A side backed by the sheet's edge over at least this share of its length is the sheet's
     /// edge; one under `cutSide` is the photo's edge (the sheet runs out of the frame there).
     static let realSide = 0.6, cutSide = 0.25
@@ -109,8 +104,8 @@ struct PageOutline {
     /// corner and the directions of its edges are where the sheet is: quadrilaterals from it at
     /// page proportions, either way round, just covering what is in view (the search on the
     /// straightened page takes 0.7 to 1.3 of each; a second size half as large again found
-    /// nothing more on the photos measured and cost a negative photo 5 s). Working-copy pixels.
-    func cutSheetQuads() -> [[(Double, Double)]] {
+    /// nothing more on the photos measured and cost a negative photo 5 s). Image pixels.
+    func cutSheetQuads() -> [[(x: Double, y: Double)]] {
         let c = corners.map { ($0.x * k, $0.y * k) }
         let support = SheetEdges.sideSupport(small, corners: c)
         // A side along the photo's border (both ends within 3% of one border, or beyond): the
@@ -138,7 +133,7 @@ struct PageOutline {
                             (corner.0 + a * ua.0 + b * ub.0, corner.1 + a * ua.1 + b * ub.1)])
             }
         }
-        return out
+        return out.map { q in q.map { (x: $0.0 / k, y: $0.1 / k) } }
     }
 
     /// The largest bright region above `threshold`, as its best quadrilateral, the share of the

@@ -129,9 +129,8 @@ public struct Registrar: Sendable {
             for fit in fits where attempt(fit, turn: q) { return best! }
         }
         if let best { return best }
-        var fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
-                                    coarseScore: 0, skewDegrees: 0, scale: 1)
-        fallback.residualLimit = residualLimit
+        let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
+                                    coarseScore: 0, skewDegrees: 0, scale: 1, residualLimit: residualLimit)
         return (fallback, image)
     }
 
@@ -372,16 +371,12 @@ public struct Registrar: Sendable {
             result = fit
         }
         guard let (hh, residual, coverage) = result else {
-            var r = Registration(quarterTurns: 0, transform: coarse.transform, residual: .infinity, coverage: 0,
-                                 coarseScore: coarse.score, skewDegrees: coarse.skew, scale: coarse.scale)
-            r.residualLimit = residualLimit
-            return r
+            return Registration(quarterTurns: 0, transform: coarse.transform, residual: .infinity, coverage: 0,
+                                coarseScore: coarse.score, skewDegrees: coarse.skew, scale: coarse.scale, residualLimit: residualLimit)
         }
         let scale = hh.scale(near: template.width / 2, template.height / 2)
-        var r = Registration(quarterTurns: 0, transform: hh, residual: residual / max(scale, 1e-6), coverage: coverage,
-                             coarseScore: coarse.score, skewDegrees: coarse.skew, scale: scale)
-        r.residualLimit = residualLimit
-        return r
+        return Registration(quarterTurns: 0, transform: hh, residual: residual / max(scale, 1e-6), coverage: coverage,
+                            coarseScore: coarse.score, skewDegrees: coarse.skew, scale: scale, residualLimit: residualLimit)
     }
 
     // MARK: coarse search
@@ -425,13 +420,13 @@ public struct Registrar: Sendable {
         private var outlineAlternatives = 0
 
         /// Other outlines of the sheet to try (`PageOutline.alternatives`), then the sheet as
-        /// guessed from its one whole corner where the photo cuts it (`cutSheetOutlines`).
+        /// guessed from its one whole corner where the photo cuts it (`cutSheetQuads`).
         func alternatives(_ image: GrayImage) -> [[(x: Double, y: Double)]] {
             if let alternatives { return alternatives }
             guard hasOutline(image), let found = outline ?? nil else { return [] }
             let others = found.alternatives()
             outlineAlternatives = others.count
-            alternatives = others + found.cutSheetOutlines()
+            alternatives = others + found.cutSheetQuads()
             return alternatives!
         }
 
@@ -474,11 +469,6 @@ public struct Registrar: Sendable {
                 guard alternative <= others.count else { return [] }
                 found.corners = others[alternative - 1]
             }
-            return Self.quadFits(image, found, corner: corner, template: template, registrar: registrar)
-        }
-
-        /// Starts from a quadrilateral taken for the sheet (see `outlineFits`).
-        static func quadFits(_ image: GrayImage, _ found: PageOutline, corner: Int, template: Template, registrar: Registrar) -> [Coarse] {
             guard let t = found.transform(width: template.width, height: template.height, turns: corner) else { return [] }
             var starts: [Coarse] = []
             if let marked = MarkFinder.refine(image, template: template, rough: t, sheet: found.corners) {

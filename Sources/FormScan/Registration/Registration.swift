@@ -31,10 +31,11 @@ public struct Registration: Sendable, Codable {
     /// stored before it was recorded: `maximumResidual`).
     public var residualLimit: Double? = nil
 
+    /// The residual accepted: `residualLimit`, or the measured limit when none was recorded.
+    public var acceptedResidual: Double { residualLimit ?? RegistrationLimits.maximumResidual }
+
     /// Registration good enough to read boxes.
-    public var isUsable: Bool {
-        coverage >= RegistrationLimits.minimumCoverage && residual <= (residualLimit ?? RegistrationLimits.maximumResidual)
-    }
+    public var isUsable: Bool { coverage >= RegistrationLimits.minimumCoverage && residual <= acceptedResidual }
 
     /// The same fit, refused: its coverage set just under the minimum (kept as the best
     /// attempt, so the answer can still say which page it looked like).
