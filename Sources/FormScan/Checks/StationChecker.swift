@@ -25,28 +25,39 @@ public enum StationChecker {
 
     /// Evaluates every station rule of the pages' templates; a failed rule sends the fields it
     /// names, on every page involved, to review. Results are appended to each page's rules.
+    /// A number set aside on its page as the misread one is not held against the others.
     public static func apply(to pages: inout [PageResult], store: TemplateStore) {
+        reconcileAcrossPages(&pages, store: store)
         let byTemplate = Dictionary(pages.indices.map { (pages[$0].template, $0) }, uniquingKeysWith: { a, _ in a })
         for i in pages.indices {
             guard let template = try? store.template(pages[i].template) else { continue }
             for rule in template.stationRules {
                 // Resolve "template.field" to another page of the station, plain ids to this page.
                 func locate(_ id: String) -> (page: Int, field: String)? {
-                    if let dot = id.lastIndex(of: ".") {
-                        guard let p = byTemplate[String(id[..<dot])] else { return nil }
-                        return (p, String(id[id.index(after: dot)...]))
-                    }
-                    return (i, id)
+                    Self.locate(id, from: i, byTemplate: byTemplate)
                 }
                 let lookup: (String) -> Int? = { id in
-                    guard let (p, f) = locate(id) else { return nil }
-                    return pages[p].fields[f]?.value
+                    guard let (p, f) = locate(id), let field = pages[p].fields[f], field.setAside != true else { return nil }
+                    return field.value
                 }
                 let outcome: RuleResult.Outcome
                 if let e = rule.evaluate(lookup) { outcome = e.holds ? .pass : .fail } else { outcome = .unknown }
                 let numbers = rule.rendered(lookup)
                 pages[i].rules.append(RuleResult(rule: rule.text, label: rule.label, soft: rule.soft, outcome: outcome,
                                                  numbers: numbers, fields: rule.fieldIDs, station: true))
+                if outcome == .pass, !rule.soft, rule.relation == .equal {
+                    // A copy across pages (V.C of Lembar 2 = I.B.4 J of Lembar 1) of a number its
+                    // own page confirms confirms this one, as a copy does on one page.
+                    let located = rule.fieldIDs.compactMap(locate)
+                    for (p, f) in located {
+                        guard let field = pages[p].fields[f], field.status == .review, field.reasons == [Reconciler.unconfirmed] else { continue }
+                        let others = located.filter { !($0.page == p && $0.field == f) && (pages[$0.page].fields[$0.field]?.value ?? 0) != 0 }
+                        guard !others.isEmpty, others.allSatisfy({ (pages[$0.page].fields[$0.field]?.status ?? .missing) <= .corrected }) else { continue }
+                        pages[p].fields[f]?.status = .verified
+                        pages[p].fields[f]?.reasons = []
+                        if let t = try? store.template(pages[p].template) { Reconciler.promoteCopies(&pages[p].fields, rules: t.rules) }
+                    }
+                }
                 guard outcome == .fail, !rule.soft else { continue }
                 for id in rule.fieldIDs {
                     guard let (p, f) = locate(id), var field = pages[p].fields[f] else { continue }
@@ -57,5 +68,92 @@ public enum StationChecker {
             }
         }
         for i in pages.indices { pages[i].status = pages[i].fields.values.map(\.status).max() ?? .missing }
+    }
+
+    /// "template.field" on another page of the station, a plain id on page `page`.
+    static func locate(_ id: String, from page: Int, byTemplate: [String: Int]) -> (page: Int, field: String)? {
+        if let dot = id.lastIndex(of: ".") {
+            guard let p = byTemplate[String(id[..<dot])] else { return nil }
+            return (p, String(id[id.index(after: dot)...]))
+        }
+        return (page, id)
+    }
+
+    /// Where a station rule spans two pages, every number of one page in it confirmed by that
+    /// page's own sums (verified or corrected) and a number of the other in doubt (review), the
+    /// doubtful page is reconciled again with the confirmed numbers as constants: the station
+    /// rule then helps single out its misread number, or choose among its readings, like any
+    /// rule of the page. (Lembar 2's V.B read 3 for 8: on the page V.C = V.A + V.B fails and
+    /// either V.B or V.C may be the misread one; with V.C = I.B.4 J of Lembar 1, only V.B, so
+    /// V.C is verified. Lembar 2's V.C read 0 for 200: V.C alone goes to review, and Lembar 1's
+    /// I.B.4 J stays verified.) Kept only when the station rule then holds or the number is set
+    /// aside. Pages a person corrected are left as they are.
+    static func reconcileAcrossPages(_ pages: inout [PageResult], store: TemplateStore) {
+        let byTemplate = Dictionary(pages.indices.map { (pages[$0].template, $0) }, uniquingKeysWith: { a, _ in a })
+        var redone = Set<Int>()
+        for i in pages.indices {
+            guard let template = try? store.template(pages[i].template) else { continue }
+            for rule in template.stationRules where !rule.soft {
+                let located = rule.fieldIDs.compactMap { locate($0, from: i, byTemplate: byTemplate) }
+                guard located.count == rule.fieldIDs.count,
+                      located.allSatisfy({ pages[$0.page].fields[$0.field]?.value != nil }) else { continue }
+                let lookup: (String) -> Int? = { id in
+                    locate(id, from: i, byTemplate: byTemplate).flatMap { pages[$0.page].fields[$0.field]?.value }
+                }
+                guard rule.evaluate(lookup) != nil else { continue }
+                let involved = Set(located.map(\.page))
+                guard involved.count == 2 else { continue }
+                for d in involved.sorted() where !redone.contains(d) {
+                    let mine = located.filter { $0.page == d }, others = located.filter { $0.page != d }
+                    guard others.allSatisfy({ (pages[$0.page].fields[$0.field]?.status ?? .missing) <= .corrected }),
+                          mine.contains(where: { (pages[d].fields[$0.field]?.status ?? .missing) >= .review }),
+                          !pages[d].fields.values.contains(where: { $0.reasons.contains { $0.hasPrefix("set by a person") } }),
+                          var local = try? store.template(pages[d].template),
+                          let onPage = localized(rule, on: d, from: i, pages: pages, byTemplate: byTemplate) else { continue }
+                    local.rules.append(onPage)
+                    var (fields, rules, _) = Reconciler(template: local).check(boxes: pages[d].fields.mapValues(\.boxes))
+                    // Kept only when the page now agrees with the other (or sets its number
+                    // aside); otherwise the failure is reported once, as a station rule, below.
+                    guard rules.removeLast().outcome != .fail else { continue }
+                    for (id, old) in pages[d].fields {
+                        guard let bubbles = old.bubbles, var f = fields[id] else { continue }
+                        BubbleReader.apply(bubbles, to: &f)
+                        fields[id] = f
+                    }
+                    pages[d].fields = fields
+                    pages[d].rules = rules
+                    redone.insert(d)
+                    break
+                }
+            }
+        }
+    }
+
+    /// A station rule as a rule of page `d`: the numbers of the other pages put in as constants.
+    static func localized(_ rule: Rule, on d: Int, from page: Int, pages: [PageResult], byTemplate: [String: Int]) -> Rule? {
+        func side(_ s: Rule.Side) -> Rule.Side? {
+            var out = Rule.Side(terms: [])
+            for (sign, t) in s.terms {
+                switch t {
+                case .constant: out.terms.append((sign, t))
+                case .field(let id), .ceilPercent(_, let id):
+                    guard let (p, f) = locate(id, from: page, byTemplate: byTemplate) else { return nil }
+                    if p == d {
+                        if case .ceilPercent(let pc, _) = t { out.terms.append((sign, .ceilPercent(pc, f))) } else { out.terms.append((sign, .field(f))) }
+                    } else {
+                        guard let v = pages[p].fields[f]?.value else { return nil }
+                        var c = v
+                        if case .ceilPercent(let pc, _) = t { c = Int((Double(v) * pc / 100 - 1e-9).rounded(.up)) }
+                        out.terms.append((sign, .constant(c)))
+                    }
+                }
+            }
+            return out
+        }
+        guard let l = side(rule.left), let r = side(rule.right) else { return nil }
+        var out = rule
+        out.left = l
+        out.right = r
+        return out
     }
 }

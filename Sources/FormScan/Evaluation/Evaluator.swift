@@ -84,7 +84,9 @@ public struct Evaluator {
             let n = f.boxes.count
             let correct = f.boxes.filter { boxCorrect($0.symbol, position: $0.position, boxes: n, truth: expected) }.count
             let read = f.boxes.map { $0.symbol?.description ?? "?" }.map { $0 == "blank" ? "_" : $0 }.joined()
-            fields.append(.init(id: id, expected: expected, value: f.value, status: f.status, boxesCorrect: correct, boxes: n, read: read))
+            var field = EvalReport.Field(id: id, expected: expected, value: f.value, status: f.status, boxesCorrect: correct, boxes: n, read: read)
+            if f.status != .verified { field.reasons = f.reasons }
+            fields.append(field)
         }
         var page = EvalReport.Page(file: path, template: r.template, error: nil, fields: fields, milliseconds: milliseconds, status: r.status)
         page.checksMilliseconds = r.timings.checks
@@ -104,6 +106,8 @@ public struct EvalReport: Sendable, Codable {
         public var boxes: Int
         /// The box symbols as read, e.g. `X75`.
         public var read: String
+        /// Why the field is not verified (absent when it is, and in reports of earlier versions).
+        public var reasons: [String]? = nil
         public var correct: Bool { value == expected }
         /// Emitted as good but wrong: the number that must be zero.
         public var silentError: Bool { (status == .verified || status == .corrected) && value != expected }

@@ -51,6 +51,9 @@ public struct FieldResult: Sendable, Codable {
     public var boxes: [BoxResult]
     /// The number filled in the bubbles under the boxes (2024 page 2), read as marks.
     public var bubbles: BubbleReading? = nil
+    /// True when the number was set aside as the one misread (no reading of it agrees with the
+    /// rest): the rules it is in are not held against the numbers that agree. Absent otherwise.
+    public var setAside: Bool? = nil
 }
 
 /// A rule's outcome on the values read.
