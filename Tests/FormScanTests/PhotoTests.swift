@@ -278,6 +278,15 @@ struct PhotoTests {
         #expect(message.contains("too small") && message.contains("(the page is c1-plano-ppwp-2019)"), "\(message)")
     }
 
+    @Test func aThumbnailOfThePlanoSheetIsNamedAndRefusedAsTooSmall() throws {
+        // KawalPemilu's contoh-1.jpg, 367x490 (boxes about 8 px): searched since session 11
+        // (images under 400 px a side are refused before any search), so the answer names the page.
+        let path = Self.kawal("plano-2019-contoh-1.jpg")
+        let error = #expect(throws: FormScanError.self) { try Fixtures.scanner().scan(path: path, templateID: "c1-plano-ppwp-2019") }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains("too small") && message.contains("(the page is c1-plano-ppwp-2019)"), "\(message)")
+    }
+
     @Test func aDPRPlanoPhotoIsNotTakenForLembar2() {
         // Part of its grid matches Lembar 2's lines (70% at 1.65 px, found when the form's scale
         // on the sheet was searched across and down apart): a loose fit is no fit.

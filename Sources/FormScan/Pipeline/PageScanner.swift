@@ -40,7 +40,10 @@ public final class PageScanner {
         let loaded = try loader.load(path)
         timings.decode = lap()
         let image = loaded.image
-        if max(image.width, image.height) < 600 {
+        // Under 400 px a side nothing can be read (a plano sheet's boxes at 490 px are 8 px
+        // wide), but such a page can still be found and named in the refusal (KawalPemilu's
+        // 367x490 contoh-1.jpg: "the page is too small … (the page is c1-plano-ppwp-2019)").
+        if max(image.width, image.height) < 400 {
             throw .imageTooSmall(path, width: image.width, height: image.height)
         }
         let candidates: [LoadedTemplate]
