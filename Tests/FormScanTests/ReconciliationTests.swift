@@ -241,4 +241,30 @@ struct ReconciliationTests {
         #expect(f["pemilih_dpt_l"]?.status == .verified)
         #expect(f["pemilih_total_p"]?.status == .verified)
     }
+
+    @Test func twoMisreadsInDifferentPartsOfAPageAreEachSetAside() throws {
+        // pantemeutia-01 Lembar 1 read perfectly except two numbers, confidently: II.1 J (3)
+        // read `XXX`, and I.B.1 P (88) read 86. No single number explains both failing parts;
+        // the pair does, and no other pair: each set aside with the value its rules imply.
+        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
+        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
+        var boxes: [String: [BoxResult]] = [:]
+        for f in t.template.fields {
+            let v = truth.fields[f.id]!
+            var text = v == 0 ? "XXX" : String(repeating: "X", count: 3 - String(v).count) + String(v)
+            if f.id == "disabilitas_terdaftar_j" { text = "XXX" }
+            if f.id == "pengguna_dpt_p" { text = "X86" }
+            boxes[f.id] = field(text)
+        }
+        let f = Reconciler(template: t).check(boxes: boxes).fields
+        #expect(f["disabilitas_terdaftar_j"]?.setAside == true)
+        #expect(f["disabilitas_terdaftar_j"]?.reasons.contains { $0.contains("imply 3") } == true)
+        #expect(f["pengguna_dpt_p"]?.setAside == true)
+        #expect(f["pengguna_dpt_p"]?.reasons.contains { $0.contains("imply 88") } == true)
+        for (id, r) in f where r.status == .verified || r.status == .corrected {
+            #expect(r.value == truth.fields[id], "\(id)")
+        }
+        #expect(f["pemilih_total_j"]?.status == .verified)
+        #expect(f["pengguna_total_p"]?.status == .verified)
+    }
 }

@@ -277,7 +277,15 @@ struct Reconciler {
             for f in confidence { attempt([f]) }
             if found == nil {
                 weighedEveryBox = true
-                let unsure = Array(confidence.prefix(10))
+                // Pairs among the least sure numbers and those in a sum that fails as first read
+                // (two misreads in different parts of the page: a 2 read `XXX` among the
+                // disability counts and 54 read 56 among the voters), at most 16 (120 pairs).
+                let first = options.compactMapValues { $0.firstReading }
+                let failing = Set(template.rules.filter { !$0.soft && $0.relation == .equal && $0.evaluate({ first[$0] })?.holds == false }
+                    .flatMap(\.fieldIDs))
+                var unsure = Array(confidence.prefix(10))
+                unsure += confidence.filter { failing.contains($0) && !unsure.contains($0) }
+                unsure = Array(unsure.prefix(16))
                 for i in unsure.indices { for j in unsure.indices where j > i { attempt([unsure[i], unsure[j]]) } }
             }
             // Only an unambiguous culprit: if another choice of fields to set aside is nearly as
