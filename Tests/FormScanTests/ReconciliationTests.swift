@@ -267,4 +267,35 @@ struct ReconciliationTests {
         #expect(f["pemilih_total_j"]?.status == .verified)
         #expect(f["pengguna_total_p"]?.status == .verified)
     }
+
+    @Test func aNumberMisreadWhicheverOfTwoOthersIsTooIsSetAsideAndTheOthersFlagged() throws {
+        // pantemeutia-01 Lembar 1: I.B.1 P (88) read 86, and the unused ballots (8) read 3.
+        // The ballots' sum (190 = 0 + 3 + 182) fails whether the received, the spoiled or the
+        // unused ballots are the misread one (each is only in that sum): three pairs explain the
+        // page equally, all with I.B.1 P. That one is set aside ("88"), the three go to a person
+        // naming the rule, and the rest of the page is verified.
+        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
+        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
+        var boxes: [String: [BoxResult]] = [:]
+        for f in t.template.fields {
+            let v = truth.fields[f.id]!
+            var text = v == 0 ? "XXX" : String(repeating: "X", count: 3 - String(v).count) + String(v)
+            if f.id == "pengguna_dpt_p" { text = "X86" }
+            if f.id == "surat_suara_tidak_digunakan" { text = "XX3" }
+            boxes[f.id] = field(text)
+        }
+        let f = Reconciler(template: t).check(boxes: boxes).fields
+        #expect(f["pengguna_dpt_p"]?.setAside == true)
+        #expect(f["pengguna_dpt_p"]?.reasons.contains { $0.contains("imply 88") } == true)
+        for id in ["surat_suara_diterima", "surat_suara_rusak", "surat_suara_tidak_digunakan"] {
+            #expect(f[id]?.status == .review, "\(id)")
+            #expect(f[id]?.setAside == nil, "\(id)")
+            #expect(f[id]?.reasons.contains { $0.contains("III.1") && $0.contains("190 = 0 + 3 + 182") && $0.contains("is misread") } == true, "\(id): \(f[id]?.reasons ?? [])")
+        }
+        for (id, r) in f where r.status == .verified || r.status == .corrected {
+            #expect(r.value == truth.fields[id], "\(id)")
+        }
+        #expect(f["pengguna_total_p"]?.status == .verified)
+        #expect(f["pemilih_total_j"]?.status == .verified)
+    }
 }

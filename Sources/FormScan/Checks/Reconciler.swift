@@ -253,6 +253,7 @@ struct Reconciler {
         // No reading satisfies every rule: find the fewest fields (one, else two) whose removal
         // lets the rest agree; those go to review, the rest are settled by the rules that remain.
         var excluded: [String] = []
+        var inDoubt: [String] = []
         if best == nil, !options.isEmpty {
             let confidence = options.keys.map { id -> (String, Double) in
                 (id, (boxes[id] ?? []).map { $0.candidates.first?.probability ?? 0 }.min() ?? 0)
@@ -260,13 +261,19 @@ struct Reconciler {
             let bestLogp = options.mapValues { $0.values.first?.logp ?? 0 }
             var found: (Double, [String], Assignment, Assignment?)?
             var runnerUp = -Double.infinity
-            func attempt(_ drop: [String]) {
+            var scores: [(score: Double, drop: [String])] = []
+            func setAside(_ drop: [String]) -> (best: Assignment, second: Assignment?)? {
                 var o = options
                 for d in drop { o[d] = nil }
                 let free = Dictionary(uniqueKeysWithValues: drop.map { ($0, Self.largestValue(boxes: boxes[$0]?.count ?? 3)) })
                 let (b, s2, complete) = search(o, free: free, limit: 5_000)
-                guard let b, complete else { return }
+                guard let b, complete else { return nil }
+                return (b, s2)
+            }
+            func attempt(_ drop: [String]) {
+                guard let (b, s2) = setAside(drop) else { return }
                 let score = b.logp + drop.reduce(0) { $0 + bestLogp[$1]! }
+                scores.append((score, drop))
                 if found == nil || score > found!.0 {
                     runnerUp = max(runnerUp, found?.0 ?? -.infinity)
                     found = (score, drop, b, s2)
@@ -295,6 +302,21 @@ struct Reconciler {
                 best = found.2
                 second = found.3
                 exact = true
+            } else if let found {
+                // Nearly as good pairs that share a number (54 read 56 with either the ballots
+                // received or the unused ones, which only their one sum holds): the shared number
+                // is misread whichever the other is; the others are in doubt, and only the rest
+                // of the page is settled by the rules.
+                let near = scores.filter { exp($0.score - found.0) >= closeCall }.map { Set($0.drop) }
+                let common = near.dropFirst().reduce(near[0]) { $0.intersection($1) }
+                let doubt = near.reduce(Set<String>()) { $0.union($1) }.subtracting(common)
+                if !common.isEmpty, let (b, s2) = setAside(Array(common) + Array(doubt)) {
+                    excluded = common.sorted()
+                    inDoubt = doubt.sorted()
+                    best = b
+                    second = s2
+                    exact = true
+                }
             }
         }
         var values: [String: Int?] = fields.mapValues(\.value)
@@ -303,6 +325,15 @@ struct Reconciler {
             fields[id]?.setAside = true
             fields[id]?.reasons.append("no reading of this number agrees with the rest of the page")
             // Set aside: the rules it is in are not held against the numbers that agree.
+            values[id] = .some(nil)
+        }
+        let read = fields.compactMapValues(\.value)
+        let asRead: (String) -> Int? = { read[$0] }
+        for id in inDoubt {
+            let others = inDoubt.filter { $0 != id }.joined(separator: " or ")
+            let failing = template.rules.filter { !$0.soft && $0.fieldIDs.contains(id) && $0.evaluate(asRead)?.holds == false }
+            fields[id]?.status = .review
+            fields[id]?.reasons += failing.map { "rule \($0.label) fails: \($0.rendered(asRead)); this number or \(others) is misread" }
             values[id] = .some(nil)
         }
         if let best {
