@@ -257,7 +257,7 @@ struct Reconciler {
         if best == nil, !options.isEmpty {
             let confidence = options.keys.map { id -> (String, Double) in
                 (id, (boxes[id] ?? []).map { $0.candidates.first?.probability ?? 0 }.min() ?? 0)
-            }.sorted { $0.1 < $1.1 }.map(\.0)
+            }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
             let bestLogp = options.mapValues { $0.values.first?.logp ?? 0 }
             var found: (Double, [String], Assignment, Assignment?)?
             var runnerUp = -Double.infinity
@@ -284,14 +284,15 @@ struct Reconciler {
             for f in confidence { attempt([f]) }
             if found == nil {
                 weighedEveryBox = true
-                // Pairs among the least sure numbers and those in a sum that fails as first read
-                // (two misreads in different parts of the page: a 2 read `XXX` among the
-                // disability counts and 54 read 56 among the voters), at most 16 (120 pairs).
+                // Pairs among the numbers in a sum that fails as first read (two misreads in
+                // different parts of the page: a 2 read `XXX` among the disability counts and 54
+                // read 56 among the voters), least sure first, topped up to 10 with the least
+                // sure of the rest; at most 16 (120 pairs).
                 let first = options.compactMapValues { $0.firstReading }
                 let failing = Set(template.rules.filter { !$0.soft && $0.relation == .equal && $0.evaluate({ first[$0] })?.holds == false }
                     .flatMap(\.fieldIDs))
-                var unsure = Array(confidence.prefix(10))
-                unsure += confidence.filter { failing.contains($0) && !unsure.contains($0) }
+                var unsure = confidence.filter { failing.contains($0) }
+                unsure += confidence.filter { !failing.contains($0) }.prefix(max(0, 10 - unsure.count))
                 unsure = Array(unsure.prefix(16))
                 for i in unsure.indices { for j in unsure.indices where j > i { attempt([unsure[i], unsure[j]]) } }
             }
@@ -303,14 +304,15 @@ struct Reconciler {
                 second = found.3
                 exact = true
             } else if let found {
-                // Nearly as good pairs that share a number (54 read 56 with either the ballots
-                // received or the unused ones, which only their one sum holds): the shared number
-                // is misread whichever the other is; the others are in doubt, and only the rest
-                // of the page is settled by the rules.
+                // Nearly as good explanations: every one puts the misread numbers among theirs,
+                // so the rest of the page is settled by the rules without them. A number in all
+                // of them is misread whichever the others are (54 read 56, with the received,
+                // spoiled or unused ballots, which only their one sum holds): set aside. The
+                // others are in doubt and go to a person naming their rule.
                 let near = scores.filter { exp($0.score - found.0) >= closeCall }.map { Set($0.drop) }
                 let common = near.dropFirst().reduce(near[0]) { $0.intersection($1) }
                 let doubt = near.reduce(Set<String>()) { $0.union($1) }.subtracting(common)
-                if !common.isEmpty, let (b, s2) = setAside(Array(common) + Array(doubt)) {
+                if let (b, s2) = setAside(Array(common) + Array(doubt)) {
                     excluded = common.sorted()
                     inDoubt = doubt.sorted()
                     best = b
@@ -434,7 +436,18 @@ struct Reconciler {
             fields[id] = f
         }
         Self.promoteCopies(&fields, rules: template.rules)
-        return (fields, rules, weighedEveryBox)
+        // The page lists every rule that fails as written, the numbers set aside or in doubt
+        // included (for the fields above they were not held against the others).
+        let suspects = Set(excluded + inDoubt)
+        let reported = zip(template.rules, rules).map { rule, result -> RuleResult in
+            guard result.outcome == .unknown, !suspects.isDisjoint(with: rule.fieldIDs),
+                  rule.evaluate(asRead)?.holds == false else { return result }
+            var failed = result
+            failed.outcome = .fail
+            failed.numbers = rule.rendered(asRead)
+            return failed
+        }
+        return (fields, reported, weighedEveryBox)
     }
 
     /// A copy of a number that stands on its own: the form asks for some numbers twice

@@ -114,7 +114,8 @@ public enum StationChecker {
                     var (fields, rules, _) = Reconciler(template: local).check(boxes: pages[d].fields.mapValues(\.boxes))
                     // Kept only when the page now agrees with the other (or sets its number
                     // aside); otherwise the failure is reported once, as a station rule, below.
-                    guard rules.removeLast().outcome != .fail else { continue }
+                    let onPageResult = rules.removeLast()
+                    guard onPageResult.outcome != .fail || mine.contains(where: { fields[$0.field]?.setAside == true }) else { continue }
                     for (id, old) in pages[d].fields {
                         guard let bubbles = old.bubbles, var f = fields[id] else { continue }
                         BubbleReader.apply(bubbles, to: &f)
