@@ -23,6 +23,19 @@ struct ReconciliationTests {
         Reconciler(template: template).check(boxes: values).fields
     }
 
+    /// pantemeutia-01's Lembar 1 read surely as its truth file says, but for `misread` (field id
+    /// → box symbols such as `X86`), checked by the reconciler.
+    func pantemeutia(_ misread: [String: String]) throws -> (truth: TruthFile, fields: [String: FieldResult]) {
+        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
+        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
+        var boxes: [String: [BoxResult]] = [:]
+        for f in t.template.fields {
+            let v = try #require(truth.fields[f.id])
+            boxes[f.id] = field(misread[f.id] ?? (v == 0 ? "XXX" : String(repeating: "X", count: 3 - String(v).count) + String(v)))
+        }
+        return (truth, Reconciler(template: t).check(boxes: boxes).fields)
+    }
+
     @Test func consistentConfidentPageIsVerified() {
         let f = page(["suara_paslon_01": field("X11"), "suara_paslon_02": field("124"), "suara_sah": field("135"),
                       "suara_tidak_sah": field("XX1"), "suara_total": field("136")])
@@ -255,17 +268,7 @@ struct ReconciliationTests {
         // pantemeutia-01 Lembar 1 read perfectly except two numbers, confidently: II.1 J (3)
         // read `XXX`, and I.B.1 P (88) read 86. No single number explains both failing parts;
         // the pair does, and no other pair: each set aside with the value its rules imply.
-        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
-        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
-        var boxes: [String: [BoxResult]] = [:]
-        for f in t.template.fields {
-            let v = truth.fields[f.id]!
-            var text = v == 0 ? "XXX" : String(repeating: "X", count: 3 - String(v).count) + String(v)
-            if f.id == "disabilitas_terdaftar_j" { text = "XXX" }
-            if f.id == "pengguna_dpt_p" { text = "X86" }
-            boxes[f.id] = field(text)
-        }
-        let f = Reconciler(template: t).check(boxes: boxes).fields
+        let (truth, f) = try pantemeutia(["disabilitas_terdaftar_j": "XXX", "pengguna_dpt_p": "X86"])
         #expect(f["disabilitas_terdaftar_j"]?.setAside == true)
         #expect(f["disabilitas_terdaftar_j"]?.reasons.contains { $0.contains("imply 3") } == true)
         #expect(f["pengguna_dpt_p"]?.setAside == true)
@@ -283,17 +286,7 @@ struct ReconciliationTests {
         // unused ballots are the misread one (each is only in that sum): three pairs explain the
         // page equally, all with I.B.1 P. That one is set aside ("88"), the three go to a person
         // naming the rule, and the rest of the page is verified.
-        let t = try Fixtures.store.template("c1-ppwp-2019-lembar1")
-        let truth = try Fixtures.truth("pantemeutia-01-lembar1.jpg")
-        var boxes: [String: [BoxResult]] = [:]
-        for f in t.template.fields {
-            let v = truth.fields[f.id]!
-            var text = v == 0 ? "XXX" : String(repeating: "X", count: 3 - String(v).count) + String(v)
-            if f.id == "pengguna_dpt_p" { text = "X86" }
-            if f.id == "surat_suara_tidak_digunakan" { text = "XX3" }
-            boxes[f.id] = field(text)
-        }
-        let f = Reconciler(template: t).check(boxes: boxes).fields
+        let (truth, f) = try pantemeutia(["pengguna_dpt_p": "X86", "surat_suara_tidak_digunakan": "XX3"])
         #expect(f["pengguna_dpt_p"]?.setAside == true)
         #expect(f["pengguna_dpt_p"]?.reasons.contains { $0.contains("imply 88") } == true)
         for id in ["surat_suara_diterima", "surat_suara_rusak", "surat_suara_tidak_digunakan"] {
