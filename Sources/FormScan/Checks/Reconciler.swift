@@ -458,25 +458,27 @@ struct Reconciler {
     /// as a misread fitting a sum. Repeated until nothing changes. Only numbers kept as first
     /// read and in review for want of a confirming sum alone are promoted, back to verified.
     static func promoteCopies(_ fields: inout [String: FieldResult], rules: [Rule]) {
+        let known = fields.compactMapValues { $0.setAside == true ? nil : $0.value }
         var promoted = true
         while promoted {
             promoted = false
-            for (id, f) in fields where f.status == .review && f.reasons == [unconfirmed] {
-                let known = fields.compactMapValues { $0.setAside == true ? nil : $0.value }
-                let status = fields.mapValues(\.status)
-                let value: (String) -> Int? = { known[$0] }
-                let backed = rules.contains { rule in
-                    guard !rule.soft, rule.relation == .equal, rule.fieldIDs.contains(id),
-                          rule.evaluate(value)?.holds == true else { return false }
-                    let others = rule.fieldIDs.filter { $0 != id && (value($0) ?? 0) != 0 }
-                    return !others.isEmpty && others.allSatisfy { (status[$0] ?? .missing) <= .corrected }
-                }
-                guard backed else { continue }
+            let status = fields.mapValues(\.status)
+            for (id, f) in fields where f.status == .review && f.reasons == [unconfirmed] &&
+                rules.contains(where: { copyBacks($0, field: id, value: { known[$0] }, status: { status[$0] }) }) {
                 fields[id]?.status = .verified
                 fields[id]?.reasons = []
                 promoted = true
             }
         }
+    }
+
+    /// Whether `rule` is a copy that holds and backs `field`: every other non-zero number in it
+    /// (there is at least one) is verified or corrected.
+    static func copyBacks(_ rule: Rule, field: String, value: (String) -> Int?, status: (String) -> FieldStatus?) -> Bool {
+        guard !rule.soft, rule.relation == .equal, rule.fieldIDs.contains(field),
+              rule.evaluate(value)?.holds == true else { return false }
+        let others = rule.fieldIDs.filter { $0 != field && (value($0) ?? 0) != 0 }
+        return !others.isEmpty && others.allSatisfy { (status($0) ?? .missing) <= .corrected }
     }
 
     /// Why a number that only copies go through is sent to a person.

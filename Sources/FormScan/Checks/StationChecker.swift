@@ -45,18 +45,14 @@ public enum StationChecker {
                 let numbers = rule.rendered(lookup)
                 pages[i].rules.append(RuleResult(rule: rule.text, label: rule.label, soft: rule.soft, outcome: outcome,
                                                  numbers: numbers, fields: rule.fieldIDs, station: true))
-                if outcome == .pass, !rule.soft, rule.relation == .equal {
-                    // A copy across pages (V.C of Lembar 2 = I.B.4 J of Lembar 1) of a number its
-                    // own page confirms confirms this one, as a copy does on one page.
-                    let located = rule.fieldIDs.compactMap(locate)
-                    for (p, f) in located {
-                        guard let field = pages[p].fields[f], field.status == .review, field.reasons == [Reconciler.unconfirmed] else { continue }
-                        let others = located.filter { !($0.page == p && $0.field == f) && (pages[$0.page].fields[$0.field]?.value ?? 0) != 0 }
-                        guard !others.isEmpty, others.allSatisfy({ (pages[$0.page].fields[$0.field]?.status ?? .missing) <= .corrected }) else { continue }
-                        pages[p].fields[f]?.status = .verified
-                        pages[p].fields[f]?.reasons = []
-                        if let t = try? store.template(pages[p].template) { Reconciler.promoteCopies(&pages[p].fields, rules: t.rules) }
-                    }
+                // A copy across pages (V.C of Lembar 2 = I.B.4 J of Lembar 1) of a number its own
+                // page confirms confirms this one, as a copy does on one page.
+                let status: (String) -> FieldStatus? = { id in locate(id).flatMap { pages[$0.page].fields[$0.field]?.status } }
+                for id in rule.fieldIDs where Reconciler.copyBacks(rule, field: id, value: lookup, status: status) {
+                    guard let (p, f) = locate(id), pages[p].fields[f]?.reasons == [Reconciler.unconfirmed] else { continue }
+                    pages[p].fields[f]?.status = .verified
+                    pages[p].fields[f]?.reasons = []
+                    if let t = try? store.template(pages[p].template) { Reconciler.promoteCopies(&pages[p].fields, rules: t.rules) }
                 }
                 guard outcome == .fail, !rule.soft else { continue }
                 for id in rule.fieldIDs {
@@ -97,17 +93,13 @@ public enum StationChecker {
                 let located = rule.fieldIDs.compactMap { locate($0, from: i, byTemplate: byTemplate) }
                 guard located.count == rule.fieldIDs.count,
                       located.allSatisfy({ pages[$0.page].fields[$0.field]?.value != nil }) else { continue }
-                let lookup: (String) -> Int? = { id in
-                    locate(id, from: i, byTemplate: byTemplate).flatMap { pages[$0.page].fields[$0.field]?.value }
-                }
-                guard rule.evaluate(lookup) != nil else { continue }
                 let involved = Set(located.map(\.page))
                 guard involved.count == 2 else { continue }
                 for d in involved.sorted() where !redone.contains(d) {
                     let mine = located.filter { $0.page == d }, others = located.filter { $0.page != d }
                     guard others.allSatisfy({ (pages[$0.page].fields[$0.field]?.status ?? .missing) <= .corrected }),
                           mine.contains(where: { (pages[d].fields[$0.field]?.status ?? .missing) >= .review }),
-                          !pages[d].fields.values.contains(where: { $0.reasons.contains { $0.hasPrefix("set by a person") } }),
+                          !pages[d].fields.values.contains(where: \.isSetByPerson),
                           var local = try? store.template(pages[d].template),
                           let onPage = localized(rule, on: d, from: i, pages: pages, byTemplate: byTemplate) else { continue }
                     local.rules.append(onPage)

@@ -16,6 +16,14 @@ public struct Correction: Sendable, Equatable {
     }
 }
 
+extension FieldResult {
+    /// How the reason a person's number gives begins.
+    static let setByPerson = "set by a person to"
+
+    /// Whether a person set this number (`PageResult.applying`).
+    public var isSetByPerson: Bool { reasons.contains { $0.hasPrefix(Self.setByPerson) } }
+}
+
 extension PageResult {
     /// The page with the given fields set by a person and its rules checked again: a person's
     /// number is treated as a sure reading of every box, so the rules it completes can confirm
@@ -38,7 +46,7 @@ extension PageResult {
             guard var f = newFields[id], let old = fields[id] else { continue }
             f.boxes = old.boxes
             f.firstReading = old.value ?? old.firstReading
-            f.reasons.insert("set by a person to \(value) (the photo was read as \(old.value.map(String.init) ?? "nothing"), \(old.status.rawValue))", at: 0)
+            f.reasons.insert("\(FieldResult.setByPerson) \(value) (the photo was read as \(old.value.map(String.init) ?? "nothing"), \(old.status.rawValue))", at: 0)
             newFields[id] = f
         }
         var page = self

@@ -38,7 +38,7 @@ enum VerifyReport {
                                                   : f.label.padding(toLength: width, withPad: " ", startingAt: 0)
                 let value = f.value.map(String.init) ?? "-"
                 out.append("  \(label)  \(String(repeating: " ", count: max(0, 4 - value.count)))\(value)  \(paint(text.status(f.status), f.status))  (\(f.id))")
-                if f.status > .verified || f.reasons.contains(where: { $0.hasPrefix("set by a person") }) {
+                if f.status > .verified || f.isSetByPerson {
                     for r in f.reasons { out.append("        ↳ \(text.reason(r))") }
                 }
             }
