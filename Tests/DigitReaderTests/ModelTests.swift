@@ -96,4 +96,15 @@ struct ModelTests {
             }
         }
     }
+
+    /// Candidates equally likely come in class order, so a reading built from a dictionary is
+    /// the same on every run (Tesseract's top three changed between runs before).
+    @Test func equallyLikelyCandidatesComeInClassOrder() {
+        let symbols: [BoxSymbol] = [.dash, .digit(7), .cross, .digit(1), .digit(4)]
+        for shift in 0..<symbols.count {
+            let rotated = Array(symbols[shift...] + symbols[..<shift])
+            let reading = BoxReading(candidates: rotated.map { Candidate(symbol: $0, probability: $0 == .digit(4) ? 0.6 : 0.1) }, source: "test")
+            #expect(reading.candidates.map(\.symbol) == [.digit(4), .digit(1), .digit(7), .cross, .dash])
+        }
+    }
 }

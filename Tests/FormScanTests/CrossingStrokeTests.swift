@@ -29,6 +29,51 @@ struct CrossingStrokeTests {
         #expect(crossingFillers >= 40, "\(crossingFillers) of \(fillers) X boxes marked as crossing")
     }
 
+    /// The diagonals of an X drawn over two or three boxes cross the walls slanted; the
+    /// strokes of an X flattened over a whole row (ujongsimpang-02's DPTb rows) meet the wall
+    /// nearly level and are not called slanted (they are read as X already).
+    @Test func theDiagonalsOfAnXDrawnAcrossBoxesAreSlanted() throws {
+        let scanner = try Fixtures.scanner()
+        var slanted: Set<String> = [], crossing: Set<String> = []
+        for name in ["cotbuloh-02-lembar1.jpg", "teupinpeuraho-01-lembar1.jpg", "ujongsimpang-02-lembar1.jpg"] {
+            let station = String(name.prefix { $0 != "-" })
+            for (field, position, crop) in try scanner.crops(path: Fixtures.kpu(name), templateID: "c1-ppwp-2019-lembar1") {
+                let key = "\(station) \(field) \(position + 1)"
+                if crop.crossesIntoNeighbour { crossing.insert(key) }
+                if crop.crossingIsSlanted {
+                    slanted.insert(key)
+                    #expect(crop.crossesIntoNeighbour, "\(key) slanted but not crossing")
+                }
+            }
+        }
+        // Pieces a fold classifier that never saw their station read as a dash (73–100%).
+        for key in ["cotbuloh disabilitas_pengguna_l 1", "teupinpeuraho disabilitas_terdaftar_p 1",
+                    "ujongsimpang disabilitas_pengguna_p 2", "ujongsimpang disabilitas_terdaftar_j 2"] {
+            #expect(slanted.contains(key), "\(key) is not marked slanted")
+        }
+        // Read "1 (99%)" by its fold's classifier; the next box is blank, its few pixels the
+        // stroke's end.
+        #expect(slanted.contains("teupinpeuraho disabilitas_pengguna_p 1"))
+        for key in ["ujongsimpang pemilih_dptb_p 1", "ujongsimpang pemilih_dpk_l 1"] {
+            #expect(crossing.contains(key) && !slanted.contains(key), "\(key): crossing \(crossing.contains(key)), slanted \(slanted.contains(key))")
+        }
+    }
+
+    /// A slanted crossing piece read as a dash (the point of a V, a shallow diagonal) reads as
+    /// an `X` first, never surely; so do its digit readings, all of their share to `X`.
+    @Test func aSlantedCrossingPieceReadAsADashReadsAsAnX() {
+        let dash = BoxReading(candidates: [Candidate(symbol: .dash, probability: 1)], source: "combined")
+        #expect(BoxReader.asFiller(dash).best?.symbol == .dash)
+        let read = BoxReader.asFiller(dash, slanted: true)
+        #expect(read.best?.symbol == .cross)
+        #expect((read.best?.probability ?? 1) < 0.9)
+        #expect(abs(read.candidates.reduce(0) { $0 + $1.probability } - 1) < 1e-9)
+        let one = BoxReading(candidates: [Candidate(symbol: .digit(1), probability: 0.9), Candidate(symbol: .dash, probability: 0.1)], source: "combined")
+        let slantedOne = BoxReader.asFiller(one, slanted: true)
+        #expect(slantedOne.best?.symbol == .cross)
+        #expect(slantedOne.probability(of: .dash) < one.probability(of: .dash))
+    }
+
     /// A crossing piece that the readers take for a sure 1 reads as a filler first, and never
     /// surely; a piece already read as a filler keeps its reading.
     @Test func aCrossingPieceReadsAsAFiller() {

@@ -41,6 +41,10 @@ public struct BoxCrop: Sendable {
     /// filler stroke drawn across boxes, such as an `X` over a whole row, whose part in one box
     /// is a lone diagonal or bar. Digits stay inside their boxes.
     public var crossesIntoNeighbour = false
+    /// The stroke through that wall is slanted (`crossesIntoNeighbour` set too): a piece of an
+    /// `X`'s diagonal, not a dash drawn across boxes, whatever its lone piece looks like (a
+    /// shallow diagonal, the point of a V).
+    public var crossingIsSlanted = false
 
     /// The ink scaled to fit `inner`×`inner` (aspect kept), centred on its centre of mass in a
     /// `size`×`size` white square: the MNIST convention (20 in 28), used by learned readers.

@@ -56,7 +56,7 @@ public final class BoxReader {
         if crop.faint { combined = combined.mixed(with: Self.certainlyBlank, weight: Self.faintBlank) }
         // A stroke that goes on into the neighbouring box: part of a filler drawn across boxes,
         // whatever its lone piece looks like (a diagonal read as 1, a bar read as -).
-        if crop.crossesIntoNeighbour { combined = Self.asFiller(combined) }
+        if crop.crossesIntoNeighbour { combined = Self.asFiller(combined, slanted: crop.crossingIsSlanted) }
         return (combined, readers)
     }
 
@@ -70,8 +70,10 @@ public final class BoxReader {
             scores[symbol] = c.probability(of: symbol) * pow(pt, tesseractWeight)
         }
         let total = scores.values.reduce(0, +)
-        let combined = BoxReading(candidates: scores.map { Candidate(symbol: $0.key, probability: total > 0 ? $0.value / total : 0) }
-                                    .filter { $0.probability >= 0.001 }, source: "combined")
+        // Every class is kept, as in the classifier's reading: the ranking goes on below 0.1%
+        // (results list only candidates from 0.1%, the rules use only those from 2%).
+        let combined = BoxReading(candidates: scores.map { Candidate(symbol: $0.key, probability: total > 0 ? $0.value / total : 0) },
+                                  source: "combined")
         return (combined, [t, c])
     }
 
@@ -88,16 +90,18 @@ public final class BoxReader {
     /// Share of a crossing box's digit readings moved to the fillers (`X` 0.8, `-` 0.2): enough
     /// to put `X` first over a sure digit (a lone diagonal read "1 (100%)" becomes "X 48%, 1 40%"),
     /// never a sure reading, so the number goes to a person unless the rules settle it. A box
-    /// already read as a filler keeps its reading.
+    /// already read as a filler keeps its reading, except that a `slanted` stroke is an `X`'s
+    /// diagonal: the same share of a dash reading moves to `X`, and all of the digits' share.
     public static let crossingFiller = 0.6
 
-    public static func asFiller(_ reading: BoxReading) -> BoxReading {
-        let digits = reading.candidates.filter { $0.symbol.digitValue != nil }.reduce(0) { $0 + $1.probability }
-        let moved = crossingFiller * digits
+    public static func asFiller(_ reading: BoxReading, slanted: Bool = false) -> BoxReading {
+        func moves(_ symbol: BoxSymbol) -> Bool { symbol.digitValue != nil || (slanted && symbol == .dash) }
+        let share = reading.candidates.filter { moves($0.symbol) }.reduce(0) { $0 + $1.probability }
+        let moved = crossingFiller * share
         var out = reading.candidates.map { c in
-            Candidate(symbol: c.symbol, probability: c.symbol.digitValue != nil ? c.probability * (1 - crossingFiller) : c.probability)
+            Candidate(symbol: c.symbol, probability: moves(c.symbol) ? c.probability * (1 - crossingFiller) : c.probability)
         }
-        for (symbol, share) in [(BoxSymbol.cross, 0.8), (.dash, 0.2)] {
+        for (symbol, share) in slanted ? [(BoxSymbol.cross, 1.0)] : [(BoxSymbol.cross, 0.8), (.dash, 0.2)] {
             if let i = out.firstIndex(where: { $0.symbol == symbol }) { out[i].probability += moved * share }
             else { out.append(Candidate(symbol: symbol, probability: moved * share)) }
         }

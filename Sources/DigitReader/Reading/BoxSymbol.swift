@@ -89,7 +89,8 @@ public struct BoxReading: Sendable, Codable, Equatable {
     public var source: String
 
     public init(candidates: [Candidate], source: String) {
-        self.candidates = candidates.sorted { $0.probability > $1.probability }
+        // Ties in class order: readings built from a dictionary come out the same on every run.
+        self.candidates = candidates.sorted { ($0.probability, $1.symbol.classIndex) > ($1.probability, $0.symbol.classIndex) }
         self.source = source
     }
 

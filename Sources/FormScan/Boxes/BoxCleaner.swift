@@ -114,7 +114,8 @@ public struct BoxCleaner: Sendable {
         // a thin or faint stroke (a bare 1 on a faded scan) is kept whole rather than lost.
         let pen = ink(warped, interior, paper: paper, strong: threshold, weak: max(threshold + 1, Int(Double(paper) * 0.82)))
         var crop = pen.crop
-        if !crop.isBlank { crop.wallContact = wallContacts(pen.kept, interior) }
+        // A blank box's few pixels too: the end of a stroke drawn across from the next box.
+        crop.wallContact = wallContacts(pen.kept, interior)
         // The faint pass: what was weak counts as ink, and lighter still as weak.
         let strongFaint = max(threshold + 1, Int(Double(paper) * Self.faintInk))
         let weakFaint = max(threshold + 2, Int(Double(paper) * Self.faintestInk))
@@ -273,19 +274,24 @@ extension BoxCleaner {
     /// (`BoxCrop.crossesIntoNeighbour`): both touch that wall, and their strokes, carried on
     /// at their slopes to halfway between the two interiors, meet within `crossingTolerance`
     /// template pixels at about the same slope. A stroke drawn across boxes (an `X` over a
-    /// whole row on the 2019 sheets) does; a digit stays inside its box.
+    /// whole row on the 2019 sheets) does; a digit stays inside its box. The next box may be
+    /// blank, its few pixels the end of the stroke (an X over two rows of three boxes leaves a
+    /// corner of the middle box); only boxes with ink are marked.
     static func markCrossings(_ crops: inout [BoxCrop?], boxes: [Rect]) {
         guard crops.count == boxes.count, crops.count > 1 else { return }
         for i in 0..<(crops.count - 1) {
-            guard let a = crops[i], let b = crops[i + 1], !a.isBlank, !b.isBlank,
+            guard let a = crops[i], let b = crops[i + 1], !a.isBlank || !b.isBlank,
                   let r = a.wallContact.right, let l = b.wallContact.left else { continue }
             let (ax, ay) = (boxes[i].x + r.x, boxes[i].y + r.y)
             let (bx, by) = (boxes[i + 1].x + l.x, boxes[i + 1].y + l.y)
             let mid = (ax + bx) / 2
             guard bx > ax, abs(r.slope - l.slope) <= slopeTolerance,
                   abs((ay + r.slope * (mid - ax)) - (by - l.slope * (bx - mid))) <= crossingTolerance else { continue }
-            crops[i]?.crossesIntoNeighbour = true
-            crops[i + 1]?.crossesIntoNeighbour = true
+            let slanted = (abs(r.slope) + abs(l.slope)) / 2 >= slantedSlope
+            for j in [i, i + 1] where crops[j]?.isBlank == false {
+                crops[j]?.crossesIntoNeighbour = true
+                if slanted { crops[j]?.crossingIsSlanted = true }
+            }
         }
     }
 
@@ -294,4 +300,9 @@ extension BoxCleaner {
     /// …and their slopes (rows per column) differ by at most this: one straight stroke, not two
     /// marks that happen to touch the wall at the same height (an `X` and the digit beside it).
     static let slopeTolerance = 0.5
+    /// A stroke through the wall this steep (mean of its two slopes, rows per column) is an
+    /// `X`'s diagonal (`BoxCrop.crossingIsSlanted`): on the 20 real pages the diagonals of Xs
+    /// drawn over two or three boxes cross at 0.33–0.92, a flattened X over three boxes at
+    /// 0.0–0.25 (both strokes in the wall band, their mean row nearly level), a dash at about 0.
+    static let slantedSlope = 0.3
 }

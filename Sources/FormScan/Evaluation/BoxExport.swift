@@ -54,12 +54,17 @@ public struct BoxExporter {
 /// training scripts and by the loader (through Leptonica).
 public enum PGM {
     /// What a crop's file says of the box it was cut from, in a header comment
-    /// (`# box 44x41`, then ` crosses` when its ink goes on into a neighbouring box).
+    /// (`# box 44x41`, then ` crosses` when its ink goes on into a neighbouring box, and
+    /// ` slanted` when that stroke is an `X`'s diagonal).
     public struct Box: Sendable, Equatable {
-        public var width: Int, height: Int, crosses: Bool
-        public init(width: Int, height: Int, crosses: Bool) { self.width = width; self.height = height; self.crosses = crosses }
-        public init(_ crop: BoxCrop) { self.init(width: crop.boxWidth, height: crop.boxHeight, crosses: crop.crossesIntoNeighbour) }
-        var comment: String { "# box \(width)x\(height)\(crosses ? " crosses" : "")\n" }
+        public var width: Int, height: Int, crosses: Bool, slanted: Bool
+        public init(width: Int, height: Int, crosses: Bool, slanted: Bool = false) {
+            (self.width, self.height, self.crosses, self.slanted) = (width, height, crosses, slanted)
+        }
+        public init(_ crop: BoxCrop) {
+            self.init(width: crop.boxWidth, height: crop.boxHeight, crosses: crop.crossesIntoNeighbour, slanted: crop.crossingIsSlanted)
+        }
+        var comment: String { "# box \(width)x\(height)\(crosses ? " crosses" : "")\(slanted ? " slanted" : "")\n" }
     }
 
     public static func write(_ image: GrayImage, to path: String, box: Box? = nil) throws(FormScanError) {
@@ -80,6 +85,7 @@ extension PGM {
         let words = text.split(separator: " ")
         let size = words.first?.split(separator: "x").compactMap { Int($0) } ?? []
         guard size.count == 2 else { return nil }
-        return Box(width: size[0], height: size[1], crosses: words.dropFirst().contains("crosses"))
+        return Box(width: size[0], height: size[1], crosses: words.dropFirst().contains("crosses"),
+                   slanted: words.dropFirst().contains("slanted"))
     }
 }

@@ -59,6 +59,7 @@ public struct DigitEvaluator {
         var crop = BoxCrop(ink: ink, inkFraction: Double(count) / Double(image.width * image.height), isBlank: false,
                            boxWidth: boxWidth, boxHeight: boxHeight)
         crop.crossesIntoNeighbour = box?.crosses ?? false
+        crop.crossingIsSlanted = box?.slanted ?? false
         return crop
     }
 
@@ -117,7 +118,10 @@ public struct DigitEvaluator {
         let readIndex = top.map { $0.symbol.classIndex } ?? 13
         s.confusion[truth.classIndex][readIndex] += 1
         if top?.symbol == truth { s.top1 += 1 } else {
-            s.misses.append("\(name): read \(top.map { "\($0.symbol) (\(Int(($0.probability * 100).rounded()))%)" } ?? "nothing")")
+            // The first three candidates, so a miss outside the top three shows as one.
+            let shown = reading.candidates.prefix(3).map { "\($0.symbol) (\(Int(($0.probability * 100).rounded()))%)" }
+            let outside = reading.candidates.prefix(3).contains(where: { $0.symbol == truth }) ? "" : "; not in the first three"
+            s.misses.append("\(name): read \(shown.isEmpty ? "nothing" : shown.joined(separator: ", "))\(outside)")
         }
         if reading.candidates.prefix(3).contains(where: { $0.symbol == truth }) { s.top3 += 1 }
         let p = top?.probability ?? 0
