@@ -74,6 +74,40 @@ struct CrossingStrokeTests {
         #expect(slantedOne.probability(of: .dash) < one.probability(of: .dash))
     }
 
+    /// No 1 on the 20 real pages reaches from one side wall of its box to the other, and only one
+    /// other digit does (kubu-02's 2 with a long tail); pieces of Xs often do, among them lone
+    /// diagonals read as 1.
+    @Test func noWrittenDigitSpansItsBoxFromWallToWall() throws {
+        let scanner = try Fixtures.scanner()
+        var spanning = 0, digits: [String] = []
+        for name in Fixtures.kpuPages {
+            let truth = try Fixtures.truth(name)
+            for (field, position, crop) in try scanner.crops(path: Fixtures.kpu(name), templateID: truth.template) {
+                guard let value = truth.fields[field], crop.spansWallToWall else { continue }
+                spanning += 1
+                let label = BoxExporter.label(truth: value, position: position, count: 3)
+                if let label, label != "X" { digits.append("\(name) \(field) box \(position + 1): \(label)") }
+                #expect(label != "1", "\(name) \(field) box \(position + 1): a 1 spans its box")
+            }
+        }
+        #expect(spanning >= 100)
+        #expect(digits.count <= 1, "digits spanning their box: \(digits)")
+    }
+
+    /// Ink from wall to wall read first as 1 reads as an `X` first, never surely; a wide digit
+    /// read as something else keeps its reading.
+    @Test func inkFromWallToWallReadAsOneReadsAsAnX() {
+        let one = BoxReading(candidates: [Candidate(symbol: .digit(1), probability: 0.74), Candidate(symbol: .cross, probability: 0.25),
+                                          Candidate(symbol: .digit(7), probability: 0.01)], source: "combined")
+        let read = BoxReader.notAOne(one)
+        #expect(read.best?.symbol == .cross)
+        #expect((read.best?.probability ?? 1) < 0.9)
+        #expect(abs(read.candidates.reduce(0) { $0 + $1.probability } - 1) < 1e-9)
+        let three = BoxReading(candidates: [Candidate(symbol: .digit(3), probability: 0.53), Candidate(symbol: .digit(1), probability: 0.09),
+                                            Candidate(symbol: .cross, probability: 0.06)], source: "combined")
+        #expect(BoxReader.notAOne(three) == three)
+    }
+
     /// A crossing piece that the readers take for a sure 1 reads as a filler first, and never
     /// surely; a piece already read as a filler keeps its reading.
     @Test func aCrossingPieceReadsAsAFiller() {

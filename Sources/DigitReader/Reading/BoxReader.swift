@@ -57,6 +57,7 @@ public final class BoxReader {
         // A stroke that goes on into the neighbouring box: part of a filler drawn across boxes,
         // whatever its lone piece looks like (a diagonal read as 1, a bar read as -).
         if crop.crossesIntoNeighbour { combined = Self.asFiller(combined, slanted: crop.crossingIsSlanted) }
+        if crop.spansWallToWall { combined = Self.notAOne(combined) }
         return (combined, readers)
     }
 
@@ -105,6 +106,18 @@ public final class BoxReader {
             if let i = out.firstIndex(where: { $0.symbol == symbol }) { out[i].probability += moved * share }
             else { out.append(Candidate(symbol: symbol, probability: moved * share)) }
         }
+        return BoxReading(candidates: out, source: reading.source)
+    }
+
+    /// Ink from wall to wall read first as 1: `crossingFiller` of the 1's share moves to `X` (a
+    /// lone diagonal "1 100%" becomes "X 60%, 1 40%": a filler first, never surely). Other
+    /// readings are left alone: a wide 3 with some weight on 1 is not made an `X`.
+    public static func notAOne(_ reading: BoxReading) -> BoxReading {
+        guard reading.best?.symbol == .digit(1) else { return reading }
+        let one = reading.probability(of: .digit(1))
+        var out = reading.candidates.filter { $0.symbol != .digit(1) && $0.symbol != .cross }
+        out.append(Candidate(symbol: .digit(1), probability: one * (1 - crossingFiller)))
+        out.append(Candidate(symbol: .cross, probability: reading.probability(of: .cross) + one * crossingFiller))
         return BoxReading(candidates: out, source: reading.source)
     }
 
