@@ -41,7 +41,9 @@ struct PageReading {
                     return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0, readers: [])
                 }
                 let first = reader.firstReading(crop)
-                if policy == .whereNeeded, !crop.faint, crop.fainterInk == nil, !crop.crossesIntoNeighbour, let first, (first.best?.probability ?? 0) >= Self.sureFirstReading {
+                // Only a reading that `BoxReader.read` would leave as it is may stand alone.
+                if policy == .whereNeeded, !crop.faint, crop.fainterInk == nil, !crop.crossesIntoNeighbour, let first,
+                   (first.best?.probability ?? 0) >= Self.sureFirstReading, !(crop.spansWallToWall && first.best?.symbol == .digit(1)) {
                     pending[f.id, default: [:]][i] = (crop, first)
                     return Self.result(i, crop, first, readers: [first])
                 }
