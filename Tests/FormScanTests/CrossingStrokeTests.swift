@@ -77,7 +77,7 @@ struct CrossingStrokeTests {
     /// No 1 on the 20 real pages reaches from one side wall of its box to the other, and only one
     /// other digit does (kubu-02's 2 with a long tail); pieces of Xs often do, among them lone
     /// diagonals read as 1.
-    @Test func noWrittenDigitSpansItsBoxFromWallToWall() throws {
+    @Test func aOneNeverSpansItsBoxFromWallToWall() throws {
         let scanner = try Fixtures.scanner()
         var spanning = 0, digits: [String] = []
         for name in Fixtures.kpuPages {

@@ -46,8 +46,8 @@ public struct BoxCrop: Sendable {
     /// shallow diagonal, the point of a V).
     public var crossingIsSlanted = false
 
-    /// The ink reaches from the box's left wall to its right wall (within a few pixels of
-    /// each): never a 1, which is narrow (on the 20 real 2019 pages no 1 does and one other
+    /// The ink reaches from the box's left wall to its right wall (within 2 px of each, the
+    /// band where FormScan counts ink as touching a wall): never a 1, which is narrow (on the 20 real 2019 pages no 1 does and one other
     /// digit, a 2 with a long tail; over 100 pieces of Xs do). A stroke from wall to wall read
     /// as 1 is a diagonal of an `X`.
     public var spansWallToWall: Bool { !isBlank && boxWidth > 0 && ink.width >= boxWidth - 4 }

@@ -41,6 +41,14 @@ public final class BoxReader {
         read(crop, first: firstReading(crop))
     }
 
+    /// Whether `read(_:first:)` would only confirm a sure `first` reading: no fainter strokes,
+    /// no faint-only ink, no stroke into the next box, no 1 from wall to wall. Where it would
+    /// do more, the second reading is taken whatever `first` says (`PageReading`).
+    public static func leavesAlone(_ crop: BoxCrop, first: BoxReading) -> Bool {
+        !crop.faint && crop.fainterInk == nil && !crop.crossesIntoNeighbour
+            && !(crop.spansWallToWall && first.best?.symbol == .digit(1))
+    }
+
     /// The combined reading plus each reader's own, reusing the classifier's reading `first`
     /// (from `firstReading`) when the caller already has it.
     public func read(_ crop: BoxCrop, first: BoxReading?) -> (combined: BoxReading, readers: [BoxReading]) {

@@ -117,13 +117,13 @@ public struct DigitEvaluator {
         let top = reading.candidates.first
         let readIndex = top.map { $0.symbol.classIndex } ?? 13
         s.confusion[truth.classIndex][readIndex] += 1
+        let inTopThree = reading.candidates.prefix(3).contains { $0.symbol == truth }
+        if inTopThree { s.top3 += 1 }
         if top?.symbol == truth { s.top1 += 1 } else {
             // The first three candidates, so a miss outside the top three shows as one.
             let shown = reading.candidates.prefix(3).map { "\($0.symbol) (\(Int(($0.probability * 100).rounded()))%)" }
-            let outside = reading.candidates.prefix(3).contains(where: { $0.symbol == truth }) ? "" : "; not in the first three"
-            s.misses.append("\(name): read \(shown.isEmpty ? "nothing" : shown.joined(separator: ", "))\(outside)")
+            s.misses.append("\(name): read \(shown.isEmpty ? "nothing" : shown.joined(separator: ", "))\(inTopThree ? "" : "; not in the first three")")
         }
-        if reading.candidates.prefix(3).contains(where: { $0.symbol == truth }) { s.top3 += 1 }
         let p = top?.probability ?? 0
         let bin = min(9, Int(p * 10))
         s.reliability[bin][0] += 1

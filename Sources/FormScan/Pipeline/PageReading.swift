@@ -41,9 +41,8 @@ struct PageReading {
                     return BoxResult(position: i, symbol: nil, candidates: [], source: "outside-image", ink: 0, readers: [])
                 }
                 let first = reader.firstReading(crop)
-                // Only a reading that `BoxReader.read` would leave as it is may stand alone.
-                if policy == .whereNeeded, !crop.faint, crop.fainterInk == nil, !crop.crossesIntoNeighbour, let first,
-                   (first.best?.probability ?? 0) >= Self.sureFirstReading, !(crop.spansWallToWall && first.best?.symbol == .digit(1)) {
+                if policy == .whereNeeded, let first, (first.best?.probability ?? 0) >= Self.sureFirstReading,
+                   BoxReader.leavesAlone(crop, first: first) {
                     pending[f.id, default: [:]][i] = (crop, first)
                     return Self.result(i, crop, first, readers: [first])
                 }
