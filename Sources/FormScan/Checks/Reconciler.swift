@@ -321,6 +321,7 @@ struct Reconciler {
                 }
             }
         }
+        var closeCalls = Set<String>()
         var values: [String: Int?] = fields.mapValues(\.value)
         for id in excluded {
             fields[id]?.status = .review
@@ -360,6 +361,7 @@ struct Reconciler {
             // Too close to call: a second assignment nearly as probable that changes some fields.
             if let second, exp(second.logp - best.logp) >= closeCall {
                 for (id, v) in best.values where second.values[id] != v {
+                    closeCalls.insert(id)
                     fields[id]?.status = .review
                     fields[id]?.reasons.append("two readings satisfy the rules almost equally: \(v) or \(second.values[id].map(String.init) ?? "?")")
                 }
@@ -374,6 +376,27 @@ struct Reconciler {
                 break
             }
         }
+        // Sure fields: read surely and unchanged by the rules.
+        var sure: [String: Bool] = [:]
+        for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
+        // Numbers that stand on their own: kept as first read (not changed by the rules, not
+        // set aside, not in doubt, not one of two readings too close to call) with no unsure
+        // box. Only such numbers may back another through a rule: a number changed to fit a
+        // rule makes it hold by construction, so the rule then says nothing of its partners.
+        var settled = Set<String>(), kept = Set<String>()
+        for (id, f) in fields {
+            guard let v = f.value, let first = options[id]?.firstReading,
+                  !excluded.contains(id), !inDoubt.contains(id), !closeCalls.contains(id),
+                  !f.reasons.contains(where: { $0.hasPrefix("the rules suggest") }) else { continue }
+            settled.insert(id)
+            if v == first { kept.insert(id) }
+        }
+        // A number in a rule that fails as the page now stands is under suspicion itself.
+        let suspected = Set(zip(template.rules, rules).filter { !$0.0.soft && $0.1.outcome == .fail }.flatMap { $0.1.fields })
+        let solid = Set(kept.filter { unsureBoxes(fields[$0]!.boxes, corrected: false).isEmpty && !suspected.contains($0) })
+        let partners = Partners(rules: template.rules.filter { !$0.soft && $0.relation == .equal }, settled: settled, solid: solid,
+                                values: values, isSure: { sure[$0] ?? false })
+        func bridgeTermStands(_ g: String, _ f: String) -> Bool { partners.backed(g, avoiding: f) }
         // A number set aside still links the rules it is in: when two of them imply the same
         // value for it, the numbers of both rules agree with each other without it (as one rule
         // of their terms), and that confirms them like any sum.
@@ -388,15 +411,14 @@ struct Reconciler {
                 let constants = [linking[i], linking[j]].filter { Self.hasConstant($0) }.count
                 let nonZero = terms.filter { (values[$0] ?? nil).map { $0 != 0 } ?? false }.count + constants
                 for f in terms {
+                    // A bridge through a number changed to fit is no confirmation either.
+                    guard terms.allSatisfy({ $0 == f || bridgeTermStands($0, f) }) else { continue }
                     let mine = (values[f] ?? nil) ?? 0
                     let strength = mine == 0 ? terms.count + constants : nonZero
                     bridged[f] = max(bridged[f] ?? 0, strength)
                 }
             } }
         }
-        // Sure fields: read surely and unchanged by the rules.
-        var sure: [String: Bool] = [:]
-        for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
         for id in fields.keys {
             guard var f = fields[id] else { continue }
             let covering = zip(template.rules, rules).filter { !$0.0.soft && $0.1.fields.contains(id) }
@@ -416,15 +438,19 @@ struct Reconciler {
             // generated page: an 8 read "1 (37%)", later "1 (57%)", made 98 + 21 = 119 hold where
             // 28 was written).
             // A person confirms such a number.
-            let unsure = f.boxes.filter {
-                let p = $0.candidates.prefix(2).map(\.probability)
-                let top = p.first ?? 0
-                return top < unsureProbability || (p.reduce(0, +) < unsureTopTwo && (good == .corrected || top < unsureKeptTop))
-            }
-            if !covering.contains(where: { Self.confirms($0.0, field: id, values: values, isSure: { sure[$0] ?? false }) }) &&
-                (bridged[id] ?? 0) < 3 {
+            let unsure = unsureBoxes(f.boxes, corrected: good == .corrected)
+            let holding = covering.map(\.0).filter { Self.confirms($0, field: id, values: values, isSure: { sure[$0] ?? false }) }
+            let confirming = holding.filter { partners.backed(rule: $0, field: id) }
+            if confirming.isEmpty && (bridged[id] ?? 0) < 3 {
                 f.status = .review
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number" : Self.unconfirmed)
+                // Say which rule held only through a number changed to fit (or itself in doubt).
+                for rule in holding {
+                    let leaning = rule.fieldIDs.filter { $0 != id && !partners.backed($0, avoiding: id) }
+                    guard !leaning.isEmpty else { continue }
+                    f.reasons.append(Self.leansOn(rule: rule.label, fields: leaning.map { g in
+                        (g, fields[g]?.value, options[g]?.firstReading) }))
+                }
             }
             if !unsure.isEmpty {
                 f.status = .review
@@ -450,6 +476,65 @@ struct Reconciler {
         return (fields, reported, weighedEveryBox)
     }
 
+    /// The boxes of a number whose readers are unsure of them: the best reading under
+    /// `unsureProbability`, or the two best together under `unsureTopTwo` where the number was
+    /// corrected or its best reading is under `unsureKeptTop`.
+    func unsureBoxes(_ boxes: [BoxResult], corrected: Bool) -> [BoxResult] {
+        boxes.filter {
+            let p = $0.candidates.prefix(2).map(\.probability)
+            let top = p.first ?? 0
+            return top < unsureProbability || (p.reduce(0, +) < unsureTopTwo && (corrected || top < unsureKeptTop))
+        }
+    }
+
+    /// Which numbers may back another through a rule. A rule that holds confirms a number only
+    /// when every other number in it is confirmed on its own terms: solid (kept as first read,
+    /// no unsure box, in no failing rule), or pinned by another rule that does not contain the
+    /// number being confirmed and whose other numbers are solid. A number the rules changed to
+    /// fit a rule is not solid: that rule holds by construction and says nothing of its
+    /// partners; only another rule that fixes the same value from solid numbers (a bridge:
+    /// 11 + 124 = 136 - 1 through a 136 corrected to 135) lets it back them. Numbers set aside,
+    /// in doubt or too close to call back nothing.
+    struct Partners {
+        var rules: [Rule]
+        /// Numbers with a value the rules settled on (kept or changed), not in doubt.
+        var settled: Set<String>
+        var solid: Set<String>
+        var values: [String: Int?]
+        var isSure: (String) -> Bool
+
+        /// Whether `g` stands without leaning on `field`.
+        func backed(_ g: String, avoiding field: String) -> Bool {
+            if solid.contains(g) { return true }
+            guard settled.contains(g) else { return false }
+            return rules.contains { r in
+                r.fieldIDs.contains(g) && !r.fieldIDs.contains(field) &&
+                    Reconciler.confirms(r, field: g, values: values, isSure: isSure) &&
+                    r.fieldIDs.allSatisfy { $0 == g || solid.contains($0) }
+            }
+        }
+
+        /// Whether every other number of `rule` stands without leaning on `field`.
+        func backed(rule: Rule, field: String) -> Bool {
+            rule.fieldIDs.allSatisfy { $0 == field || backed($0, avoiding: field) }
+        }
+    }
+
+    /// Why a rule that holds does not confirm a number: it holds only through numbers the rules
+    /// changed to fit (or that are in doubt themselves).
+    static func leansOn(rule: String, fields: [(id: String, value: Int?, first: Int?)]) -> String {
+        let named = fields.map { f -> String in
+            if let v = f.value, let first = f.first, v != first { return "\(f.id) \(first) → \(v)" }
+            return f.id
+        }
+        return "rule \(rule) holds only through numbers changed to fit or in doubt (\(named.joined(separator: ", "))): it confirms nothing"
+    }
+
+    /// Whether a number's reasons say only that no sum confirms it (a copy may still do so).
+    static func onlyUnconfirmed(_ reasons: [String]) -> Bool {
+        reasons.first == unconfirmed && reasons.dropFirst().allSatisfy { $0.hasPrefix("rule ") && $0.contains(" holds only through numbers changed") }
+    }
+
     /// A copy of a number that stands on its own: the form asks for some numbers twice
     /// (V.C = V.A + 0, III.4 = I.B.4 J). A copy cannot confirm two numbers that are each only
     /// the other's copy (both could be misread alike), but once every other non-zero number of
@@ -463,7 +548,7 @@ struct Reconciler {
         while promoted {
             promoted = false
             let status = fields.mapValues(\.status)
-            for (id, f) in fields where f.status == .review && f.reasons == [unconfirmed] &&
+            for (id, f) in fields where f.status == .review && onlyUnconfirmed(f.reasons) &&
                 rules.contains(where: { copyBacks($0, field: id, value: { known[$0] }, status: { status[$0] }) }) {
                 fields[id]?.status = .verified
                 fields[id]?.reasons = []
@@ -473,12 +558,15 @@ struct Reconciler {
     }
 
     /// Whether `rule` is a copy that holds and backs `field`: every other non-zero number in it
-    /// (there is at least one) is verified or corrected.
+    /// (there is at least one) is verified, and so is every zero in it (a 5 misread as 0 would
+    /// let a misread copy pass). A corrected number backs nothing: it was changed to fit a
+    /// rule, maybe this one.
     static func copyBacks(_ rule: Rule, field: String, value: (String) -> Int?, status: (String) -> FieldStatus?) -> Bool {
         guard !rule.soft, rule.relation == .equal, rule.fieldIDs.contains(field),
               rule.evaluate(value)?.holds == true else { return false }
-        let others = rule.fieldIDs.filter { $0 != field && (value($0) ?? 0) != 0 }
-        return !others.isEmpty && others.allSatisfy { (status($0) ?? .missing) <= .corrected }
+        let others = rule.fieldIDs.filter { $0 != field }
+        let nonZero = others.filter { (value($0) ?? 0) != 0 }
+        return !nonZero.isEmpty && others.allSatisfy { status($0) == .verified }
     }
 
     /// Why a number that only copies go through is sent to a person.

@@ -91,6 +91,8 @@ struct VerifyText {
         (#"two readings satisfy the rules almost equally: (.*) or (.*)"#, "dua bacaan sama-sama memenuhi aturan: $1 atau $2"),
         (#"the other numbers imply (\d+) \((.*)\)"#, "isian lain menunjukkan $1 ($2)"),
         (#"station rule (.*) fails: (.*)"#, "aturan antar halaman $1 tidak terpenuhi: $2"),
+        (#"rule (.*) holds only through numbers changed to fit or in doubt \((.*)\): it confirms nothing"#,
+         "aturan $1 terpenuhi hanya lewat angka yang diubah agar cocok atau masih diragukan ($2): tidak memastikan apa pun"),
         (#"rule (.*) fails: (.*); this number or (.*) is misread"#, "aturan $1 tidak terpenuhi: $2; angka ini atau $3 salah terbaca"),
         (#"rule (.*) fails: (.*)"#, "aturan $1 tidak terpenuhi: $2"),
         (#"first read as (.*); changed because (.*) demand (.*)"#, "awalnya terbaca $1; dibetulkan karena $2 menuntut $3"),
