@@ -48,17 +48,23 @@ struct CircularConfirmationTests {
         #expect(why.contains("suara_total 164 → 169"))
     }
 
-    /// A number corrected to fit a sum whose other numbers were read as written is still
-    /// corrected, and its partners are still verified: the other rule the corrected number is in
-    /// fixes the same value from numbers that stand on their own (11 + 124 = 136 - 1).
-    @Test func aCorrectionBothOfItsRulesDemandLetsItsPartnersStand() {
-        let f = Reconciler(template: template).check(boxes: [
+    /// 11 + 124 = 135 and 135 + 1 = 136 written, the valid votes' units read "6 60%, 5 38%" and
+    /// the total's units read as `totalUnits`.
+    func sahMisread(totalUnits: [(BoxSymbol, Double)]) -> [String: FieldResult] {
+        Reconciler(template: template).check(boxes: [
             "suara_paslon_01": Self.field([[(.cross, 1.0)], [(.digit(1), 0.99)], [(.digit(1), 0.99)]]),
             "suara_paslon_02": Self.field([[(.digit(1), 0.99)], [(.digit(2), 0.99)], [(.digit(4), 0.99)]]),
             "suara_sah": Self.field([[(.digit(1), 0.99)], [(.digit(3), 0.99)], [(.digit(6), 0.6), (.digit(5), 0.38)]]),
             "suara_tidak_sah": Self.field([[(.cross, 1.0)], [(.cross, 1.0)], [(.digit(1), 0.99)]]),
-            "suara_total": Self.field([[(.digit(1), 0.99)], [(.digit(3), 0.99)], [(.digit(6), 0.99)]]),
+            "suara_total": Self.field([[(.digit(1), 0.99)], [(.digit(3), 0.99)], totalUnits]),
         ]).fields
+    }
+
+    /// A number corrected to fit a sum whose other numbers were read as written is still
+    /// corrected, and its partners are still verified: the other rule the corrected number is in
+    /// fixes the same value from numbers that stand on their own (11 + 124 = 136 - 1).
+    @Test func aCorrectionBothOfItsRulesDemandLetsItsPartnersStand() {
+        let f = sahMisread(totalUnits: [(.digit(6), 0.99)])
         #expect(f["suara_sah"]?.value == 135)
         #expect(f["suara_sah"]?.status == .corrected, "\(f["suara_sah"]?.reasons ?? [])")
         for id in ["suara_paslon_01", "suara_paslon_02", "suara_tidak_sah", "suara_total"] {
@@ -70,14 +76,8 @@ struct CircularConfirmationTests {
     /// V.A from numbers read as written, so V.C may correct the total to 136; but V.C then
     /// holds through that changed total, so it backs nothing else, and the invalid votes it
     /// alone covers go to a person.
-    @Test func twoNumbersChangedToFitOneRuleBackNothing() {
-        let f = Reconciler(template: template).check(boxes: [
-            "suara_paslon_01": Self.field([[(.cross, 1.0)], [(.digit(1), 0.99)], [(.digit(1), 0.99)]]),
-            "suara_paslon_02": Self.field([[(.digit(1), 0.99)], [(.digit(2), 0.99)], [(.digit(4), 0.99)]]),
-            "suara_sah": Self.field([[(.digit(1), 0.99)], [(.digit(3), 0.99)], [(.digit(6), 0.6), (.digit(5), 0.38)]]),
-            "suara_tidak_sah": Self.field([[(.cross, 1.0)], [(.cross, 1.0)], [(.digit(1), 0.99)]]),
-            "suara_total": Self.field([[(.digit(1), 0.99)], [(.digit(3), 0.99)], [(.digit(8), 0.55), (.digit(6), 0.40)]]),
-        ]).fields
+    @Test func aRuleHoldingThroughAChangedTotalBacksNothingElse() {
+        let f = sahMisread(totalUnits: [(.digit(8), 0.55), (.digit(6), 0.40)])
         #expect(f["suara_sah"]?.value == 135)
         #expect(f["suara_total"]?.value == 136)
         #expect(f["suara_tidak_sah"]?.status == .review, "\(f["suara_tidak_sah"]?.reasons ?? [])")

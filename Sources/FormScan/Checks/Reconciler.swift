@@ -321,7 +321,9 @@ struct Reconciler {
                 }
             }
         }
-        var closeCalls = Set<String>()
+        // Numbers whose value the rules could not settle (two readings too close to call, or a
+        // change the search was cut short before making): they back nothing.
+        var unsettled = Set<String>()
         var values: [String: Int?] = fields.mapValues(\.value)
         for id in excluded {
             fields[id]?.status = .review
@@ -352,6 +354,7 @@ struct Reconciler {
                         // The search was cut short: never change a reading on an incomplete search.
                         f.value = first
                         f.status = .review
+                        unsettled.insert(id)
                         f.reasons.append("the rules suggest \(v), but the search over readings was too large to be sure")
                     }
                 }
@@ -361,7 +364,7 @@ struct Reconciler {
             // Too close to call: a second assignment nearly as probable that changes some fields.
             if let second, exp(second.logp - best.logp) >= closeCall {
                 for (id, v) in best.values where second.values[id] != v {
-                    closeCalls.insert(id)
+                    unsettled.insert(id)
                     fields[id]?.status = .review
                     fields[id]?.reasons.append("two readings satisfy the rules almost equally: \(v) or \(second.values[id].map(String.init) ?? "?")")
                 }
@@ -386,8 +389,7 @@ struct Reconciler {
         var settled = Set<String>(), kept = Set<String>()
         for (id, f) in fields {
             guard let v = f.value, let first = options[id]?.firstReading,
-                  !excluded.contains(id), !inDoubt.contains(id), !closeCalls.contains(id),
-                  !f.reasons.contains(where: { $0.hasPrefix("the rules suggest") }) else { continue }
+                  !excluded.contains(id), !inDoubt.contains(id), !unsettled.contains(id) else { continue }
             settled.insert(id)
             if v == first { kept.insert(id) }
         }
@@ -446,9 +448,9 @@ struct Reconciler {
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number" : Self.unconfirmed)
                 // Say which rule held only through a number changed to fit (or itself in doubt).
                 for rule in holding {
-                    let leaning = rule.fieldIDs.filter { $0 != id && !partners.backed($0, avoiding: id) }
-                    guard !leaning.isEmpty else { continue }
-                    f.reasons.append(Self.leansOn(rule: rule.label, fields: leaning.map { g in
+                    let leaners = rule.fieldIDs.filter { $0 != id && !partners.backed($0, avoiding: id) }
+                    guard !leaners.isEmpty else { continue }
+                    f.reasons.append(Self.leansOn(rule: rule.label, fields: leaners.map { g in
                         (g, fields[g]?.value, options[g]?.firstReading) }))
                 }
             }
@@ -527,12 +529,16 @@ struct Reconciler {
             if let v = f.value, let first = f.first, v != first { return "\(f.id) \(first) → \(v)" }
             return f.id
         }
-        return "rule \(rule) holds only through numbers changed to fit or in doubt (\(named.joined(separator: ", "))): it confirms nothing"
+        return "rule \(rule)\(leaning)(\(named.joined(separator: ", "))): it confirms nothing"
     }
+
+    /// What `leansOn` says between the rule and the numbers it names.
+    static let leaning = " holds only through numbers changed to fit or in doubt "
+
 
     /// Whether a number's reasons say only that no sum confirms it (a copy may still do so).
     static func onlyUnconfirmed(_ reasons: [String]) -> Bool {
-        reasons.first == unconfirmed && reasons.dropFirst().allSatisfy { $0.hasPrefix("rule ") && $0.contains(" holds only through numbers changed") }
+        reasons.first == unconfirmed && reasons.dropFirst().allSatisfy { $0.hasPrefix("rule ") && $0.contains(leaning) }
     }
 
     /// A copy of a number that stands on its own: the form asks for some numbers twice

@@ -81,14 +81,14 @@ public struct CheckFuzzer: Sendable {
 
     /// Runs stations until `fields` fields have been checked, in `jobs` parallel parts with
     /// seeds derived from `seed`.
-    public func run(fields target: Int, seed: UInt64, jobs: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Report {
+    public func run(fields target: Int, seed: UInt64, jobs: Int = 1) async throws -> Report {
         let parts = max(1, jobs)
         let me = self
         return try await withThrowingTaskGroup(of: Report.self) { group in
             for part in 0..<parts {
                 group.addTask {
                     try me.runPart(fields: target / parts + (part < target % parts ? 1 : 0), seed: seed &+ UInt64(part) &* 0x1000_0000_01,
-                                   stationOffset: part * 100_000_000, progress: progress)
+                                   stationOffset: part * 100_000_000)
                 }
             }
             var total = Report(rate: rate, seed: seed, stations: 0, pages: 0, fields: 0, misreadFields: 0, verified: 0, corrected: 0,
@@ -104,7 +104,7 @@ public struct CheckFuzzer: Sendable {
         }
     }
 
-    func runPart(fields target: Int, seed: UInt64, stationOffset: Int, progress: (@Sendable (Int) -> Void)?) throws -> Report {
+    func runPart(fields target: Int, seed: UInt64, stationOffset: Int) throws -> Report {
         var rng = SeededGenerator(seed: seed)
         var report = Report(rate: rate, seed: seed, stations: 0, pages: 0, fields: 0, misreadFields: 0, verified: 0, corrected: 0,
                             correctedRight: 0, review: 0, missing: 0, silent: 0, errors: [])
@@ -139,7 +139,6 @@ public struct CheckFuzzer: Sendable {
                 }
             }
             station += 1
-            if station % 1000 == 0 { progress?(report.fields) }
         }
         return report
     }

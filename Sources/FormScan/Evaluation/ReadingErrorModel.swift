@@ -31,7 +31,7 @@ public struct ReadingErrorModel: Codable, Sendable {
     /// are given the combined first reading (errors fully shared: the worst case for the copy
     /// rules, which trust two readers that agree).
     func reading(of truth: BoxSymbol, position: Int, rate: Double, rng: inout SeededGenerator) -> (box: BoxResult, misread: Bool) {
-        let misread = Double.random(in: 0..<1, using: &rng) < min(1, missRate * rate)
+        let misread = !wrong.isEmpty && Double.random(in: 0..<1, using: &rng) < min(1, missRate * rate)
         var symbols: [BoxSymbol] = []
         var probabilities: [Double]
         if misread, let w = wrong.randomElement(using: &rng) {
