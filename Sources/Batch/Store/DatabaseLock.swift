@@ -47,12 +47,21 @@ public final class DatabaseLock {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         fsync(fd)
-        return (DatabaseLock(path: path, fd: fd), purpose == "batch" ? note : nil)
+        let keep = purpose == "batch" ? "" : crashLines.map { $0 + "\n" }.joined()
+        return (DatabaseLock(path: path, fd: fd, keep: keep), purpose == "batch" ? note : nil)
     }
 
-    init(path: String, fd: Int32) { self.path = path; self.fd = fd }
+    /// What the file keeps once released: a crash note not consumed by this holder.
+    let keep: String
 
+    init(path: String, fd: Int32, keep: String) { self.path = path; self.fd = fd; self.keep = keep }
+
+    /// Released: the file no longer names a holder (the kernel releases the lock itself if
+    /// the process dies; then the file still names it, and a crash note may follow).
     deinit {
+        ftruncate(fd, 0)
+        let bytes = Array(keep.utf8)
+        if !bytes.isEmpty { _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }
         flock(fd, LOCK_UN)
         close(fd)
     }
