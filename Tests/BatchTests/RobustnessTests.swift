@@ -231,6 +231,18 @@ struct RobustnessTests {
         #expect(try BatchFixtures.run(["scan", "--help"]).out.contains("scan-c1 scan -- -hal2.jpg"))
     }
 
+    @Test func verifyRefusesAnExpectationOfNoFieldAndPrintsItsReportBeforeAPictureError() throws {
+        let page = BatchFixtures.kpu2019.appendingPathComponent("kubu-02-lembar2.jpg").path
+        let typo = try BatchFixtures.run(["verify", page, "--expect", "suara_sahh=135"])
+        #expect(typo.code == 64)
+        #expect(typo.err.contains("suara_sahh") && typo.err.contains("suara_sah"))
+        #expect(!typo.out.contains("KONSISTEN"))
+        let annotate = try BatchFixtures.run(["verify", page, "--annotate", "/nonexistent/x.png"])
+        #expect(annotate.code == 2)
+        #expect(annotate.out.contains("suara_total"), "the report is printed: \(annotate.out.prefix(200))")
+        #expect(annotate.err.contains("/nonexistent"))
+    }
+
     @Test func cellsThatASpreadsheetWouldRunAreNeutralised() {
         for s in ["=1+1", "+x", "-x", "@SUM(A1)", "\tx", "\rx", "\r\nx"] { #expect(StationExport.cell(s).hasPrefix("'") || StationExport.cell(s).hasPrefix("\"'"), "\(s.debugDescription)") }
         #expect(StationExport.cell("-5") == "-5")
