@@ -15,16 +15,16 @@ struct BatchCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "Folder of photos and scans.")
-    var folder: String
+    @Argument(help: "Folders of photos and scans (read recursively), or image files (`batch k/*.jpg`).")
+    var inputs: [String] = []
 
-    @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder).")
+    @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder given, or beside the folder of the first file).")
     var db: String?
 
     @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Read again the images stored with other model or template versions.")
+    @Flag(help: "Read again the images stored with other model or template versions, and the error rows (not `crashed` ones).")
     var rescan = false
 
     @Flag(help: "Read again the images stored as errors (a `crashed` one too, e.g. after an upgrade that fixes it).")
@@ -48,12 +48,19 @@ struct BatchCommand: AsyncParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db needs a file name") }
         // Checked before anything is created (the default database sits beside the folder).
-        if !FileManager.default.fileExists(atPath: folder) { throw ValidationError("\(folder): no such folder or file") }
+        if inputs.isEmpty { throw ValidationError("give the folder of photos (or image files)") }
+        for input in inputs where !FileManager.default.fileExists(atPath: input) { throw ValidationError("\(input): no such folder or file") }
         if (try? NSRegularExpression(pattern: stationPattern)) == nil { throw ValidationError("--station-pattern is not a valid regular expression") }
     }
 
     var databasePath: String {
         if let db { return db }
+        var folder = inputs[0]
+        var isDir: ObjCBool = false
+        if inputs.count > 1 || !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) && isDir.boolValue) {
+            folder = (folder as NSString).deletingLastPathComponent
+            if folder.isEmpty { folder = FileManager.default.currentDirectoryPath }
+        }
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         return trimmed + ".scan-c1.sqlite"
     }
@@ -69,8 +76,8 @@ struct BatchCommand: AsyncParsableCommand {
             Diagnostics.error(error.description); throw ExitCode(Exit.setupFailed)
         }
         let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
-        let options = BatchOptions(folder: folder, jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
-                                   pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors)
+        let options = BatchOptions(folder: inputs[0], jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
+                                   pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors, inputs: inputs)
         let reader = self.reader
         let runner = BatchRunner(database: database, store: store, versions: versions, options: options) {
             PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),

@@ -5,10 +5,15 @@ import Synchronization
 
 /// How a batch runs.
 public struct BatchOptions: Sendable {
+    /// The folder given (the first of `inputs`).
     public var folder: String
+    /// Folders (walked) and image files, as given. Paths are stored resolved (absolute, the
+    /// links of the folders given followed), so the same folder given another way is the same.
+    public var inputs: [String]
     /// Workers reading pages at once; each has its own Tesseract engine.
     public var jobs: Int
-    /// Read again the images stored with other model or template versions.
+    /// Read again the images stored with other model or template versions, and error rows
+    /// (except `crashed` ones: `retryErrors`).
     public var rescan: Bool
     /// A template id, or nil for auto.
     public var templateID: String?
@@ -20,7 +25,8 @@ public struct BatchOptions: Sendable {
 
     public init(folder: String, jobs: Int, rescan: Bool = false, templateID: String? = nil,
                 pagePattern: String = StationChecker.defaultPagePattern, secondReading: SecondReading = .whereNeeded,
-                retryErrors: Bool = false) {
+                retryErrors: Bool = false, inputs: [String]? = nil) {
+        self.inputs = inputs ?? [folder]
         self.folder = folder; self.jobs = jobs; self.rescan = rescan; self.templateID = templateID; self.pagePattern = pagePattern
         self.secondReading = secondReading; self.retryErrors = retryErrors
     }
@@ -113,8 +119,7 @@ public struct BatchRunner: Sendable {
         async throws -> BatchSummary {
         let start = ContinuousClock.now
         func elapsed() -> Double { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: options.folder, isDirectory: &isDir) else { throw BatchError.folderNotFound(options.folder) }
+        for input in options.inputs where !FileManager.default.fileExists(atPath: input) { throw BatchError.folderNotFound(input) }
 
         // One batch at a time on a database; what the last one left behind is settled first.
         let (lock, crashNote) = try DatabaseLock.acquire(databasePath: database.path, purpose: "batch")
@@ -125,17 +130,20 @@ public struct BatchRunner: Sendable {
                                        "template": options.templateID ?? "auto", "page_pattern": options.pagePattern,
                                        "second_reading": options.secondReading.rawValue,
                                        "retry_errors": "\(options.retryErrors)"])
-        let runID = try database.startRun(folder: options.folder, versions: versions, options: optionsJSON)
+        let runID = try database.startRun(folder: options.inputs.joined(separator: " "), versions: versions, options: optionsJSON)
         let crashed = try settleAttempts(crashNote, runID: runID)
         CrashWatch.install(lockFD: lock.fd, runID: runID)
 
         let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm", lock.path].map(FolderWalker.realPath))
-        let walked = FolderWalker(skip: dbFiles).walk(options.folder)
+        let walker = FolderWalker(skip: dbFiles)
+        var seen: Set<String> = []
+        let walked = options.inputs.flatMap { walker.walk(FolderWalker.resolved($0)) }.filter { seen.insert($0.path).inserted }
         var skippedFiles: [(path: String, reason: String)] = []
         let entries = walked.filter { entry in
             if case .skipped(let path, let reason) = entry { skippedFiles.append((path, reason)); return false }
             return true
         }
+        try adoptEarlierPaths(entries)
         let stored = try database.images()
 
         // Hash every file (in parallel), then decide per image in path order.
@@ -234,6 +242,22 @@ public struct BatchRunner: Sendable {
                             skippedFiles: skippedFiles, crashed: crashed)
     }
 
+    /// Rows stored under another spelling of a path found now (relative to the directory the
+    /// batch ran in, or through a link: as scan-c1 0.1.0 stored them) take the resolved path,
+    /// so they are not read again nor linked as duplicates of themselves.
+    func adoptEarlierPaths(_ entries: [FoundEntry]) throws(BatchError) {
+        let found = Set(entries.map(\.path))
+        let stored = try database.images()
+        var renames: [(from: String, to: String, station: String)] = []
+        for path in stored.keys where !found.contains(path) {
+            let resolved = FolderWalker.resolved(path)
+            if resolved != path, found.contains(resolved), stored[resolved] == nil {
+                renames.append((path, resolved, StationChecker.stationKey(for: resolved, pagePattern: options.pagePattern)))
+            }
+        }
+        if !renames.isEmpty { try database.renamePaths(renames) }
+    }
+
     /// The error of a file with the same bytes, said of `path`.
     static func sameError(as primary: StoredImage, path: String) -> ImageRecord.Outcome {
         let text = (primary.errorText ?? "").replacingOccurrences(of: primary.path, with: path)
@@ -326,7 +350,7 @@ public struct BatchRunner: Sendable {
         func done(_ s: StoredImage) -> Bool {
             switch s.outcome {
             case "duplicate": return s.duplicateOf.flatMap { byID[$0] }?.outcome == "page"  // never a copy of an error
-            case "error": return !options.retryErrors && (!options.rescan || current(s))
+            case "error": return !options.retryErrors && (!options.rescan || s.errorKind == "crashed")
             default: return !options.rescan || current(s)
             }
         }

@@ -224,6 +224,17 @@ public final class ScanDatabase: Sendable {
         }
     }
 
+    /// Gives stored rows their resolved paths (and their pages the station key of it).
+    public func renamePaths(_ renames: [(from: String, to: String, station: String)]) throws(BatchError) {
+        try write { db in
+            for r in renames {
+                try db.execute(sql: "UPDATE images SET path = ? WHERE path = ?", arguments: [r.to, r.from])
+                try db.execute(sql: "UPDATE pages SET station = ? WHERE image_id = (SELECT id FROM images WHERE path = ?)",
+                               arguments: [r.station, r.to])
+            }
+        }
+    }
+
     // MARK: attempts
 
     /// Notes, committed, that a page is about to be read by worker `slot` of run `runID`.

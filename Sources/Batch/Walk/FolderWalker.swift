@@ -46,6 +46,16 @@ public struct FolderWalker {
         return !head.isEmpty && ImageLoader.sniff(head) == nil
     }
 
+    /// `path` absolute, with the links of the folders leading to it followed (a file's own
+    /// name is kept, even if it is a link).
+    public static func resolved(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var st = stat()
+        if stat(absolute, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return realPath(absolute) }
+        let dir = (absolute as NSString).deletingLastPathComponent
+        return (realPath(dir) as NSString).appendingPathComponent((absolute as NSString).lastPathComponent)
+    }
+
     /// The entries under `root`: a folder walked, or one file.
     public func walk(_ root: String) -> [FoundEntry] {
         var out: [FoundEntry] = []
