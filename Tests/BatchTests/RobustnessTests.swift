@@ -262,4 +262,46 @@ struct RobustnessTests {
         #expect(Set(images.keys) == ["empty.jpg", "photo.txt"])
         #expect(images["photo.txt"]?.kind == "truncated")
     }
+
+    // MARK: issue 28: real phone folders
+
+    @Test func theSameFolderGivenAnotherWayOrAsFilesIsTheSameImages() throws {
+        let (dir, db) = try Self.folder("sameplace", files: ["empty.jpg": Data(), "cut.jpg": try BatchFixtures.truncatedJPEG()])
+        let parent = dir.deletingLastPathComponent(), name = dir.lastPathComponent
+        // As 0.1.0 stored it: the path as found under the folder given, relative to where it ran.
+        let legacy = try ScanDatabase(path: db)
+        let run = try legacy.startRun(folder: name, versions: Versions(tool: "0.1.0", reader: "r", templates: "t"), options: "{}")
+        try legacy.finishRun(run, outcome: "finished")
+        try legacy.record(ImageRecord(path: name + "/empty.jpg", contentHash: ContentHash.bytes(Data()), size: 0,
+                                      outcome: .error(kind: "empty", text: "\(name)/empty.jpg: the file is empty"), station: name + "/empty"),
+                          versions: Versions(tool: "0.1.0", reader: "r", templates: "t"), runID: run)
+        let relative = try BatchFixtures.run(["batch", name, "--db", db, "--quiet", "--json"], in: parent)
+        #expect(relative.code == 2)
+        #expect(relative.out.contains(#""skipped" : 1"#), "\(relative.out)")  // the earlier row is the same file
+        let absolute = try BatchFixtures.run(["batch", dir.path + "/", "--db", db, "--quiet", "--json"])
+        #expect(absolute.out.contains(#""skipped" : 2"#), "\(absolute.out)")
+        let files = try BatchFixtures.run(["batch", name + "/empty.jpg", name + "/cut.jpg", "--db", db, "--quiet", "--json"], in: parent)
+        #expect(files.out.contains(#""skipped" : 2"#), "\(files.out)")
+        #expect(try Rows(db).count("SELECT count(*) FROM images") == 2)
+        #expect(try Rows(db).count("SELECT count(*) FROM images WHERE path LIKE '/%'") == 2)
+        // Files given without --db: the database beside their folder.
+        let besides = try BatchFixtures.run(["batch", name + "/empty.jpg", "--quiet"], in: parent)
+        #expect(besides.code == 2)
+        #expect(Self.fm.fileExists(atPath: dir.path + ".scan-c1.sqlite"))
+    }
+
+    @Test func rescanReadsErrorRowsAgain() async throws {
+        let (dir, dbPath) = try Self.folder("rescan-errors", files: ["cut.jpg": try BatchFixtures.truncatedJPEG()])
+        let db = try ScanDatabase(path: dbPath)
+        let store = BatchFixtures.store
+        func runner(rescan: Bool) -> BatchRunner {
+            BatchRunner(database: db, store: store, versions: Versions(tool: "test", reader: "r", templates: "t"),
+                        options: BatchOptions(folder: dir.path, jobs: 1, rescan: rescan)) {
+                PageScanner(store: store, reader: try BoxReader())
+            }
+        }
+        #expect(try await runner(rescan: false).run().errors == 1)
+        #expect(try await runner(rescan: false).run().errors == 0)  // done
+        #expect(try await runner(rescan: true).run().errors == 1)   // read again
+    }
 }
