@@ -123,7 +123,7 @@ public struct BatchRunner: Sendable {
 
         // One batch at a time on a database; what the last one left behind is settled first.
         let (lock, crashNote) = try DatabaseLock.acquire(databasePath: database.path, purpose: "batch")
-        defer { CrashWatch.uninstall(); withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime(lock) {} }
         try database.closeDeadRuns(crashedRun: crashNote?.runID)
 
         let optionsJSON = JSON.string(["jobs": "\(options.jobs)", "rescan": "\(options.rescan)",
@@ -133,6 +133,7 @@ public struct BatchRunner: Sendable {
         let runID = try database.startRun(folder: options.inputs.joined(separator: " "), versions: versions, options: optionsJSON)
         let crashed = try settleAttempts(crashNote, runID: runID)
         CrashWatch.install(lockFD: lock.fd, runID: runID)
+        defer { CrashWatch.uninstall() }  // before the lock is released: the handler writes to it
 
         let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm", lock.path].map(FolderWalker.realPath))
         let walker = FolderWalker(skip: dbFiles)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Says, if the process crashes while a worker reads a page, which worker it was: a signal
 /// handler for the crash signals appends `crashed run=R slot=S signal=N` to the database's lock
@@ -17,8 +18,15 @@ enum CrashWatch {
     static let testCrashVariable = "SCAN_C1_TEST_CRASH_ON"
     static let testCrashName: String? = ProcessInfo.processInfo.environment[testCrashVariable]
 
+    /// Batches of this process watching (a library user may run several at once: the handler
+    /// is installed once, and notes crashes for the first of them; a crash during another one
+    /// is still caught by its `attempts` rows, once two batches died reading the same page).
+    static let users = Mutex(0)
+
     /// Installs the handler for a batch holding `lockFD`.
     static func install(lockFD: Int32, runID: Int64) {
+        let first = users.withLock { n in n += 1; return n == 1 }
+        guard first else { return }
         for i in 0..<maxSlots { watchSlots[i] = 0 }
         _ = (watchSignals, watchPrevious, watchNote)  // allocated before the handler can run
         watchFD = lockFD
@@ -33,9 +41,10 @@ enum CrashWatch {
         watchInstalled = true
     }
 
-    /// Puts back the handlers that were there before.
+    /// Puts back the handlers that were there before (when the last batch watching is done).
     static func uninstall() {
-        guard watchInstalled else { return }
+        let last = users.withLock { n in n = max(0, n - 1); return n == 0 }
+        guard last, watchInstalled else { return }
         for i in 0..<watchSignalCount { sigaction(watchSignals[i], watchPrevious + i, nil) }
         watchInstalled = false
         watchFD = -1
