@@ -16,7 +16,9 @@ struct VerifyCommand: ParsableCommand {
           scan-c1 verify tps07-*.jpg --expect rekap.csv --annotate tps07.png
           scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "dibaca dari plano" --db batch.sqlite
 
-        Exit codes: 0 all consistent and matching the recap; 1 some fields need a look, differ from the recap, or pages are missing; 2 an image could not be read as a form; 3 setup failed; 64 bad usage.
+        --expect compares only what it names: a name that is no field of the pages, an empty file, a header without fields or an export whose rows are all other stations' is an error (64), never "all consistent". Recap files: field,value lines (or field;value, as a spreadsheet in Indonesian saves them), or `scan-c1 export` CSV; at most 1 MB.
+
+        Exit codes: 0 all consistent and matching the recap; 1 some fields need a look, differ from the recap, or pages are missing; 2 an image could not be read as a form, or the --annotate pictures could not be written (the report is printed first); 3 setup failed (or the --db database cannot be used); 64 bad usage.
         """
     )
 
@@ -57,25 +59,37 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("--annotate must name a .png or .jpg file")
         }
         if db != nil && corrections.isEmpty { throw ValidationError("--db stores corrections: give them with --set field=value") }
+        if let db, db.isEmpty { throw ValidationError("--db needs a file name") }
     }
 
-    func run() throws {
-        let scanner = try reader.makeScanner()
-        let text = VerifyText(lang: VerifyText.Language(rawValue: lang)!)
+    /// The recap values given with --expect, checked against every template's fields.
+    func expectation(store: TemplateStore) throws -> Expectation {
         var expectation = Expectation()
         do {
             for e in expect {
                 if e.contains("=") && !FileManager.default.fileExists(atPath: e) {
                     let (f, v) = try Expectation.pair(e)
-                    expectation.values[f] = v
+                    expectation.merge(Expectation(values: [f: v]))
                 } else {
                     let station = (StationChecker.stationKey(for: images[0]) as NSString).lastPathComponent
-                    expectation.values.merge(try Expectation.file(e, station: station).values) { _, new in new }
+                    expectation.merge(try Expectation.file(e, station: station))
                 }
             }
         } catch {
             throw ValidationError(error.description)
         }
+        let unknown = expectation.unknownNames(in: store)
+        if !unknown.isEmpty {
+            let known = store.templates.flatMap { $0.template.fields.map(\.id) }
+            throw ValidationError(Expectation.ParseError.unknownFields(unknown, known: Array(NSOrderedSet(array: known)) as! [String]).description)
+        }
+        return expectation
+    }
+
+    func run() throws {
+        let scanner = try reader.makeScanner()
+        let text = VerifyText(lang: VerifyText.Language(rawValue: lang)!)
+        var expectation = try self.expectation(store: scanner.store)
         var scanned: [(result: PageResult, page: GrayImage)] = []
         var failed = false
         for path in images {
@@ -85,6 +99,9 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(Exit.badInput) }
+        do { expectation = try expectation.checked(against: scanned.map(\.result)) } catch {
+            throw ValidationError(error.description)
+        }
         let verification: StationVerification
         do {
             verification = try StationVerifier(store: scanner.store).verify(
@@ -92,13 +109,15 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        if let annotate { try writePictures(annotate, verification, scanned, store: scanner.store, text: text) }
-        if let db { try store(db, verification, scanned.map(\.result), store: scanner.store, text: text) }
+        // The report first: a picture or database that cannot be written does not hide it.
         if json {
             print(jsonString(verification))
         } else {
             print(VerifyReport.render(verification, text: text, color: isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
         }
+        fflush(nil)
+        if let annotate { try writePictures(annotate, verification, scanned, store: scanner.store, text: text) }
+        if let db { try store(db, verification, scanned.map(\.result), store: scanner.store, text: text) }
         if verification.verdict != .consistent || !verification.mismatches.isEmpty { throw ExitCode(Exit.needsReview) }
     }
 
@@ -132,6 +151,8 @@ struct VerifyCommand: ParsableCommand {
     func store(_ path: String, _ v: StationVerification, _ machine: [PageResult], store: TemplateStore, text: VerifyText) throws {
         do {
             let database = try ScanDatabase(path: path)
+            let (lock, _) = try DatabaseLock.acquire(databasePath: path, purpose: "verify")
+            defer { withExtendedLifetime(lock) {} }
             let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
             var runID: Int64?
             for page in machine {
