@@ -36,6 +36,11 @@ let package = Package(
             providers: [.apt(["libpng-dev"])]
         ),
         .systemLibrary(
+            name: "CHeif",
+            pkgConfig: "libheif",
+            providers: [.apt(["libheif-dev"])]
+        ),
+        .systemLibrary(
             name: "CAprilTag",
             pkgConfig: "apriltag",
             providers: [.apt(["libapriltag-dev"])]
@@ -52,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "FormScan",
-            dependencies: ["DigitReader", "CScanShim", "CLeptonica", "CAprilTag"],
+            dependencies: ["DigitReader", "CScanShim", "CLeptonica", "CHeif", "CAprilTag"],
             resources: [.copy("Templates")]
         ),
         // Folders of photos into an SQLite database (GRDB): walk, hash, scan in parallel, export.
@@ -70,7 +75,8 @@ let package = Package(
         .testTarget(
             name: "FormScanTests",
             dependencies: ["FormScan", "DigitReader"],
-            exclude: ["Photos"]
+            exclude: ["Photos"],
+            resources: [.copy("ImageFixtures")]
         ),
         .testTarget(
             name: "BatchTests",
