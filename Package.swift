@@ -90,3 +90,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target of scripts/fuzz/run.sh, which sets SCAN_C1_FUZZ=1 and builds it with
+// --sanitize=fuzzer --sanitize=address; never part of an ordinary build or of CI.
+if Context.environment["SCAN_C1_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "fuzz-images", dependencies: ["FormScan", "CScanShim"], path: "scripts/fuzz/FuzzImages"))
+    package.products.append(.executable(name: "fuzz-images", targets: ["fuzz-images"]))
+}

@@ -66,6 +66,28 @@ struct ImageDefectTests {
         #expect(loaded.exifOrientation == 6)
     }
 
+    @Test func fuzzSeedCorpusDecodes() throws {
+        // The seeds of scripts/fuzz/run.sh, run once here (CI never runs the fuzzer itself):
+        // every image seed decodes, the two issue-27 crash files included.
+        let seeds = Fixtures.root.appendingPathComponent("scripts/fuzz/seeds")
+        let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted()
+        #expect(names.count >= 20)
+        let loader = ImageLoader(maxPixels: 4_000_000, workingLongSide: 600)
+        for name in names {
+            let data = try Data(contentsOf: seeds.appendingPathComponent(name))
+            let exif = data.withUnsafeBytes { CScanShim_exifOrientationFromAPP1($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
+            #expect(exif == 0, "\(name)") // no seed starts with "Exif\0\0"
+            if name.hasSuffix(".bin") { continue }
+            do {
+                let loaded = try loader.decode(data, name: name)
+                let expected = name.contains("exif6") ? 6 : name.contains("exif8") ? 8 : 1
+                #expect(loaded.exifOrientation == expected, "\(name)")
+            } catch {
+                Issue.record("\(name): \(error)")
+            }
+        }
+    }
+
     // MARK: 5. Corrupt entropy-coded data
 
     /// Where the entropy-coded data of a baseline JPEG starts and ends (after the SOS header,
@@ -234,6 +256,18 @@ struct ImageDefectTests {
             let error = #expect(throws: FormScanError.self) { try ImageLoader().decode(data.prefix(keep), name: name) }
             #expect(["truncated", "corrupt", "damaged", "not-an-image", "unsupported"].contains(error?.kind ?? ""), "\(keep): \(String(describing: error))")
         }
+    }
+
+    @Test func compressedBMPIsUnsupportedNotDamaged() throws {
+        // ImageMagick's 8-bit BMP: RLE8 (compression 1), which Leptonica does not read.
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }
+        let info = u32(40) + u32(24) + u32(16) + u16(1) + u16(8) + u32(1) + u32(0) + u32(2835) + u32(2835) + u32(256) + u32(0)
+        let palette: [UInt8] = (0..<256).flatMap { v -> [UInt8] in [UInt8(v), UInt8(v), UInt8(v), 0] }
+        let rle: [UInt8] = (0..<16).flatMap { _ -> [UInt8] in [24, 128, 0, 0] } + [0, 1]
+        let header: [UInt8] = [0x42, 0x4D] + u32(14 + info.count + palette.count + rle.count) + u32(0) + u32(14 + info.count + palette.count)
+        let error = #expect(throws: FormScanError.self) { try ImageLoader().decode(Data(header + info + palette + rle), name: "rle.bmp") }
+        #expect(error == .unsupportedImage("rle.bmp", format: "BMP", reason: "RLE8 compression"))
     }
 
     @Test func otherMP4BrandsAreNotHEIF() {

@@ -10,25 +10,44 @@ enum HEIFCodec {
         "heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "mif2", "avif", "avis",
     ]
 
-    /// True when the data starts with an ftyp box whose major or compatible brands name a
-    /// HEIF image (ISO/IEC 23008-12): `size(4) "ftyp" major(4) minor(4) compatible(4)*`.
-    static func isHEIF(_ data: Data) -> Bool {
+    /// The major and compatible brands of a leading ftyp box (within its first 64 bytes):
+    /// `size(4) "ftyp" major(4) minor(4) compatible(4)*`; none when there is no such box.
+    private static func brands(_ data: Data) -> [String] {
         let b = [UInt8](data.prefix(64))
-        guard b.count >= 12, b[4..<8] == [0x66, 0x74, 0x79, 0x70] else { return false } // "ftyp"
+        guard b.count >= 12, b[4..<8] == [0x66, 0x74, 0x79, 0x70] else { return [] } // "ftyp"
         let size = Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
         let end = min(b.count, size >= 16 ? size : 12)
         func brand(_ at: Int) -> String { String(decoding: b[at..<(at + 4)], as: UTF8.self) }
-        if imageBrands.contains(brand(8)) { return true }
+        var found = [brand(8)]
         var at = 16
         while at + 4 <= end {
-            if imageBrands.contains(brand(at)) { return true }
+            found.append(brand(at))
             at += 4
         }
-        return false
+        return found
+    }
+
+    /// True when the data starts with an ftyp box whose major or compatible brands name a
+    /// HEIF image (ISO/IEC 23008-12).
+    static func isHEIF(_ data: Data) -> Bool {
+        brands(data).contains { imageBrands.contains($0) }
     }
 
     /// libheif's plugins are loaded once per process.
     private static let initialised: Void = { _ = heif_init(nil) }()
+
+    /// libheif's libaom decoder for AV1, when it has one: its dav1d decoder prints every
+    /// problem of a damaged AVIF on stderr ("Error parsing OBU data"), libaom prints nothing.
+    /// (A C string that lives as long as the process.)
+    nonisolated(unsafe) private static let av1Decoder: UnsafePointer<CChar>? = { // never written after this
+        _ = initialised
+        var found = [OpaquePointer?](repeating: nil, count: 8)
+        let n = Int(heif_get_decoder_descriptors(heif_compression_AV1, &found, Int32(found.count)))
+        for d in found.prefix(n) {
+            if let d, let id = heif_decoder_descriptor_get_id_name(d), String(cString: id) == "aom" { return UnsafePointer(strdup("aom")) }
+        }
+        return nil
+    }()
 
     /// A libheif error as ours: data that ends too early, a kind libheif cannot decode, or damage.
     private static func error(_ e: heif_error, _ name: String) -> FormScanError {
@@ -67,6 +86,7 @@ enum HEIFCodec {
             options.pointee.ignore_transformations = 0 // apply the file's rotation, mirroring and crop
             options.pointee.convert_hdr_to_8bit = 1
             options.pointee.strict_decoding = 1        // an error for invalid data, not a best guess
+            if brands(data).contains(where: { $0 == "avif" || $0 == "avis" }) { options.pointee.decoder_id = av1Decoder }
             var img: OpaquePointer?
             e = heif_decode_image(handle, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, options)
             guard e.code == heif_error_Ok, let img else { return .failure(error(e, name)) }

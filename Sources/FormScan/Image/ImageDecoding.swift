@@ -10,11 +10,12 @@ public struct ImageLoader: Sendable {
     /// Decode large JPEGs shrunk inside the DCT so that the longer side is at least this.
     public var workingLongSide: Int
 
-    /// The most pixels a page may have, whatever `maxPixels` says: the pipeline holds several
-    /// gray and floating-point copies of a page, so beyond this a page does not fit in memory
-    /// and the process would abort in an allocation. Checked from the header, before any
-    /// pixel is allocated.
-    public static let pixelCeiling = 400_000_000
+    /// The most pixels a page may have, whatever `maxPixels` says (a 1200 dpi A4 scan is 140
+    /// million): decoding holds up to 6 bytes a pixel (Leptonica's 32-bit picture, its gray
+    /// copy, ours), once per batch worker, so beyond this a page would not fit in memory and
+    /// the process would abort in an allocation ("failed to allocate"). Checked from the
+    /// header, before any pixel is allocated.
+    public static let pixelCeiling = 250_000_000
 
     public init(maxPixels: Int = 64_000_000, workingLongSide: Int = 2400) {
         self.maxPixels = maxPixels

@@ -51,6 +51,16 @@ enum LeptonicaCodec {
     static func decode(_ data: Data, name: String, maxPixels: Int) throws(FormScanError) -> LoadedImage {
         _ = silenced
         _ = takeMessages() // anything left from other work on this thread is not about this file
+        // Leptonica reads uncompressed BMP files only: RLE (what ImageMagick writes for 8-bit
+        // BMPs) or bit fields are valid files it cannot read, not damaged ones.
+        let b = [UInt8](data.prefix(34))
+        if b.count == 34, b[0] == 0x42, b[1] == 0x4D {
+            let compression = UInt32(b[30]) | UInt32(b[31]) << 8 | UInt32(b[32]) << 16 | UInt32(b[33]) << 24
+            let names: [UInt32: String] = [1: "RLE8", 2: "RLE4", 3: "bit fields", 4: "JPEG", 5: "PNG", 6: "alpha bit fields"]
+            if compression != 0 {
+                throw .unsupportedImage(name, format: "BMP", reason: (names[compression] ?? "compression \(compression)") + " compression")
+            }
+        }
         var format: Int32 = 0, w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, cmap: Int32 = 0
         let headerRC = data.withUnsafeBytes { raw in
             pixReadHeaderMem(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &format, &w, &h, &bps, &spp, &cmap)
