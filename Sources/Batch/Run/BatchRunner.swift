@@ -291,10 +291,10 @@ public struct BatchRunner: Sendable {
     static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, pattern: String) -> ImageRecord {
         let station = StationChecker.stationKey(for: path, pagePattern: pattern)
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            return ImageRecord(path: path, contentHash: nil, size: nil,
-                               outcome: .error(kind: "unreadable", text: "\(path): cannot be read (\((error as NSError).localizedDescription)): check the permissions"),
-                               station: station)
+        // The loader's reading: a FIFO or device put in the file's place since the walk is
+        // refused, never waited on.
+        do { data = try ImageLoader.readFile(path, whole: true) } catch {
+            return ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: error.kind, text: error.description), station: station)
         }
         let read = ContentHash.bytes(data), bytes = Int64(data.count)
         do {

@@ -50,7 +50,9 @@ public struct ImageLoader: Sendable {
     /// cannot change while they are hashed and decoded). A FIFO, a device or a socket is
     /// refused from `stat` before it is opened, and the file is opened non-blocking and
     /// checked again on the open descriptor, so a FIFO put in its place never blocks us.
-    public static func readFile(_ path: String) throws(FormScanError) -> Data {
+    /// With `whole`, a file that is no image is read to its end too (the batch stores the hash
+    /// of the bytes read, which must be the whole file's).
+    public static func readFile(_ path: String, whole: Bool = false) throws(FormScanError) -> Data {
         var st = stat()
         if stat(path, &st) != 0 {
             let e = errno
@@ -81,7 +83,7 @@ public struct ImageLoader: Sendable {
                 // A file that is not an image is refused from its first bytes, not read whole.
                 data.reserveCapacity(max(Int(st.st_size), n))
                 data.append(contentsOf: buffer[0..<n])
-                if data.count >= 16, sniff(data) == nil { return data }
+                if !whole, data.count >= 16, sniff(data) == nil { return data }
             } else {
                 data.append(contentsOf: buffer[0..<n])
             }
