@@ -16,16 +16,17 @@ struct VerifyCommand: ParsableCommand {
             Untuk petugas PPK yang memeriksa foto formulir satu TPS terhadap rekap yang mereka ketik. Laporan dalam bahasa Indonesia (bawaan) atau Inggris (--lang en; `scan-c1 verify --lang en --help` menampilkan bantuan ini dalam bahasa Inggris).
 
             Arti status:
-              terverifikasi          angka dikonfirmasi oleh penjumlahan formulir
-              dikoreksi oleh aturan  bacaan lain dipilih karena penjumlahan formulir menuntutnya
-              periksa                petugas harus melihat kotaknya (alasannya ditulis di bawahnya)
-              tidak terbaca          ada kotak yang tidak terbaca, semua kotak kosong, atau kotak di luar foto
+              terverifikasi          dikonfirmasi oleh penjumlahan formulir
+              dikoreksi oleh aturan  bacaan lain dipilih karena penjumlahan menuntutnya
+              periksa                petugas harus melihat kotaknya (alasan di bawahnya)
+              tidak terbaca          kotak tidak terbaca, semua kosong, atau di luar foto
             "Sama dengan rekap" berarti angka foto sama dengan angka rekap (--expect).
 
             Contoh:
               scan-c1 verify tps07-lembar1.jpg tps07-lembar2.jpg
               scan-c1 verify tps07-*.jpg --expect rekap.csv --annotate tps07.png
-              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "dibaca dari plano" --db batch.sqlite
+              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "dari plano"
+              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --db batch.sqlite
 
             Kode keluar: 0 semua konsisten dan sama dengan rekap; 1 ada isian yang perlu dilihat, beda dengan rekap, atau halaman kurang; 2 gambar tidak dapat dibaca sebagai formulir; 3 persiapan gagal (templat, model, basis data); 64 pemakaian salah.
             """, """
@@ -36,7 +37,8 @@ struct VerifyCommand: ParsableCommand {
             Examples:
               scan-c1 verify tps07-lembar1.jpg tps07-lembar2.jpg
               scan-c1 verify tps07-*.jpg --expect rekap.csv --annotate tps07.png
-              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "read from the plano" --db batch.sqlite
+              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --reason "from the plano"
+              scan-c1 verify tps07-*.jpg --set suara_paslon_02=188 --db batch.sqlite
 
             Exit codes: 0 all consistent and matching the recap; 1 some fields need a look, differ from the recap, or pages are missing; 2 an image could not be read as a form; 3 setup failed; 64 bad usage.
             """)

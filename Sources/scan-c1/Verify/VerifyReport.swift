@@ -56,7 +56,9 @@ enum VerifyReport {
                 }
             }
             out.append("  \(text.rules)")
-            for r in page.rules {
+            let shown = page.rules.map { text.numbers($0.numbers, failed: $0.outcome == .fail) }
+            let numbersWidth = min(44, shown.map(\.count).max() ?? 0)
+            for (r, numbers) in zip(page.rules, shown) {
                 let mark: String
                 switch r.outcome {
                 case .pass: mark = paint("✓", .verified)
@@ -66,25 +68,21 @@ enum VerifyReport {
                 var extra: [String] = []
                 if r.soft { extra.append(text.soft) }
                 if r.station == true { extra.append(text.acrossPages) }
-                let numbers = text.numbers(r.numbers, failed: r.outcome == .fail)
-                out.append("    \(mark) \(r.label): \(numbers)\(extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")")
+                let padded = numbers.padding(toLength: max(numbers.count, numbersWidth), withPad: " ", startingAt: 0)
+                out.append("    \(mark) \(padded)   \(r.label)\(extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")")
             }
         }
         return out.joined(separator: "\n")
     }
 
     /// `label` in at most `width` characters: whole when it fits, else its beginning (the row
-    /// code) and its end (the column, `Laki-laki (L)`) around an ellipsis, so the labels of one
-    /// row stay told apart.
+    /// code) and, when it names one, its column (`, Laki-laki (L)`) around an ellipsis, so the
+    /// labels of one row stay told apart.
     static func shorten(_ label: String, to width: Int) -> String {
         guard label.count > width, width > 3 else { return label }
         var tail = ""
-        if let comma = label.range(of: ", ", options: .backwards) {
-            tail = String(label[comma.lowerBound...])
-        } else if let last = label.split(separator: " ").last {
-            tail = " " + last
-        }
-        if tail.count > width / 2 { tail = String(tail.suffix(width / 2)) }
+        if let comma = label.range(of: ", ", options: .backwards) { tail = String(label[comma.lowerBound...]) }
+        if tail.count > width / 2 { tail = "" }
         let head = label.prefix(width - 1 - tail.count).trimmingCharacters(in: .whitespaces)
         return head + "…" + tail
     }
