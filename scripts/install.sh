@@ -94,7 +94,11 @@ mkdir -p "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-fun
 
 # The C libraries the program links (Tesseract, Leptonica, libjpeg, libpng, AprilTag, SQLite):
 # the Debian packages a laptop must have, for `apt-get install`.
-ldd "$lib/scan-c1" | awk '/=> \// {print $3}' | while read -r so; do
+# Only the libraries the program names itself (apt brings theirs).
+needed=$(readelf -d "$lib/scan-c1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+for name in $needed; do
+    so=$(ldd "$lib/scan-c1" | awk -v n="$name" '$1 == n {print $3}')
+    [ -n "$so" ] || { echo "?: $name"; continue; }
     dpkg -S "$(readlink -f "$so")" 2>/dev/null || dpkg -S "$so" 2>/dev/null || echo "?: $so"
 done | cut -d: -f1 | sort -u >"$doc/runtime-packages.txt"
 if grep -q "^?" "$doc/runtime-packages.txt"; then

@@ -108,7 +108,7 @@ struct SchemaDocTests {
         try #require(Self.blocks.count >= 2)
         try #require(Self.pages.count == 3)
         let v = try StationVerifier(store: Fixtures.store).verify(
-            Array(Self.pages.dropFirst()), corrections: [Correction(field: "suara_sah", value: 429)],
+            Array(Self.pages.dropFirst()), corrections: [Correction(field: "suara_paslon_01", value: 123)],
             expectation: Expectation(values: ["suara_paslon_02": 270, "suara_tidak_sah": 4]))
         let doc = Self.documented(Self.blocks[1])
         let real = try Self.paths(v).filter { !$0.hasPrefix("$.pages.[].") }
