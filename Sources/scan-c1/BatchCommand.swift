@@ -21,7 +21,7 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder given, or beside the folder of the first file).")
     var db: String?
 
-    @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine (default: the number of cores).")
+    @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine; the default is the number of cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Read again the images stored with other model or template versions, and the error rows (not `crashed` ones).")

@@ -65,7 +65,7 @@ struct TemplatesCommand: ParsableCommand {
         do {
             let store = try TemplateStore(directory: templates)
             for t in store.templates {
-                print("\(t.id)\t\(t.template.fields.count) fields\t\(t.rules.count) rules\t\(t.template.title)")
+                print("\(t.id)\t\(t.template.fields.count) field\(t.template.fields.count == 1 ? "" : "s")\t\(t.rules.count) rule\(t.rules.count == 1 ? "" : "s")\t\(t.template.title)")
             }
         } catch {
             Diagnostics.error(error.description)
