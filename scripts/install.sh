@@ -92,7 +92,7 @@ mkdir -p "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-fun
 "$lib/scan-c1" --generate-completion-script zsh >"$prefix/share/zsh/site-functions/_scan-c1"
 "$lib/scan-c1" --generate-completion-script fish >"$prefix/share/fish/vendor_completions.d/scan-c1.fish"
 
-# The C libraries the program links (Tesseract, Leptonica, libjpeg, libpng, AprilTag, SQLite):
+# The C libraries the program links (Tesseract, Leptonica, libjpeg, libpng, libheif, AprilTag, SQLite):
 # the Debian packages a laptop must have, for `apt-get install`.
 # Only the libraries the program names itself (apt brings theirs).
 needed=$(readelf -d "$lib/scan-c1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
