@@ -107,9 +107,12 @@ struct SchemaDocTests {
     @Test func verifyJSONHasTheDocumentedKeys() throws {
         try #require(Self.blocks.count >= 2)
         try #require(Self.pages.count == 3)
+        // The 2019 page: it has trusted numbers (a recap difference then shows what was read).
+        // Every number of the 2024 station goes to a person since issue 21 (more than 300 votes,
+        // beyond the form's soft bound), so a difference there has no `read`.
         let v = try StationVerifier(store: Fixtures.store).verify(
-            Array(Self.pages.dropFirst()), corrections: [Correction(field: "suara_paslon_01", value: 123)],
-            expectation: Expectation(values: ["suara_paslon_02": 270, "suara_tidak_sah": 4]))
+            Array(Self.pages.prefix(1)), corrections: [Correction(field: "pemilih_dpt_l", value: 100)],
+            expectation: Expectation(values: ["pemilih_dpt_p": 1, "pemilih_dpk_j": 4]))
         let doc = Self.documented(Self.blocks[1])
         let real = try Self.paths(v).filter { !$0.hasPrefix("$.pages.[].") }
         #expect(real == doc, "written only: \(real.subtracting(doc).sorted()); documented only: \(doc.subtracting(real).sorted())")
