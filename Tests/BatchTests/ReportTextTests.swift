@@ -62,6 +62,51 @@ struct ReportTextTests {
         for english in ["fails", "verified", "review", "the bubbles", "rule "] { #expect(!report.contains(english), "\(english)") }
     }
 
+    /// Every reason the checks can give (Reconciler, StationChecker, FieldAssembly, the bubbles,
+    /// a person's correction), one example of each as the code words it, is translated, and
+    /// English keeps it as it is. Built with the checks' own wording where it is a constant or
+    /// a function, so a reworded reason fails here instead of reaching a PPK user in English.
+    @Test func everyReasonTheChecksGiveIsTranslated() {
+        let rule = "I.A.3: J = L + P"
+        let reasons = [
+            "a box is partly outside the image: retake or rescan the whole page",
+            "a box could not be read",
+            "all boxes are empty",
+            "a digit followed by 'nothing' (1 2 _): the number looks shifted one box to the left",
+            "a digit followed by '7' (1 _ 7): the number looks shifted one box to the left",
+            "no reading of this number agrees with the rest of the page",
+            "rule \(rule) fails: 5 = 2 + 2; this number or pemilih_dpk_l is misread",
+            "the rules suggest 12, but the search over readings was too large to be sure",
+            "two readings satisfy the rules almost equally: 12 or 17",
+            "the other numbers imply 12 (\(rule))",
+            "rule \(rule) fails: 5 = 2 + 2",
+            "beyond what the form allows at an ordinary station (V.A: suara <= 300: 430 <= 300): a misread or a special station, a person should confirm it",
+            "first read as 8; changed because the rules demand 3",
+            "first read as 8; changed because \(rule) demand 3",
+            "no rule of the form covers this number",
+            Reconciler.unconfirmed,
+            "box 2 is unsure (1 57%, blank 28%): the rules would accept 18, a person should confirm it",
+            Reconciler.leansOn(rule: rule, fields: [(id: "pemilih_dpk_l", value: 169, first: 164), (id: "pemilih_dpk_p", value: 3, first: 3)]),
+            Reconciler.rivalExplains(rule, field: "pemilih_dpk_p", read: 17, needed: 12),
+            "station rule V.A = IV.1 + IV.2 + IV.3 fails: 427 = 123 + 274 + 32",
+            "the bubbles say 12 too",
+            "the bubbles say 12, the boxes 17",
+            "the bubbles say 12, the boxes nothing",
+            "the bubbles cannot be read as a number (1?); the boxes say 17",
+            "set by a person to 81 (the photo was read as 1, review)",
+        ]
+        for r in reasons {
+            let t = id.reason(r)
+            #expect(t != r, "left in English: \(r)")
+            for english in ["rule ", " fails", "the bubbles", "a person", "number", "box "] { #expect(!t.contains(english), "\(english) in \(t)") }
+        }
+        // English shows issue 21's reasons exactly as the checks word them.
+        for r in [reasons[11], reasons[17], reasons[18]] {
+            #expect(r.hasPrefix("beyond") || r.contains(Reconciler.leaning) || r.contains("would hold as well"))
+            #expect(en.reason(r) == r)
+        }
+    }
+
     @Test func labelsOfOneRowStayToldApart() {
         let labels = ["Laki-laki (L)", "Perempuan (P)", "Jumlah (L+P)"].map { "I.B.1 Jumlah pengguna hak pilih dalam DPT (Model C7.DPT-KPU), \($0)" }
         for width in [30, 40, 60] {

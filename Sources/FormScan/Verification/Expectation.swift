@@ -61,7 +61,7 @@ public struct Expectation: Sendable {
     }
 
     /// At most `quoted` characters of bad input, control characters shown as `?`.
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         let shown = String(text.prefix(quoted).map { $0.isASCII && ($0.asciiValue! < 0x20 || $0.asciiValue! == 0x7F) ? "?" : $0 })
         return text.count > quoted ? shown + "…" : shown
     }
