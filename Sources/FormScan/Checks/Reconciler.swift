@@ -436,7 +436,7 @@ struct Reconciler {
             }
             for bound in implausible where bound.1.fields.contains(id) && f.status <= .corrected {
                 f.status = .review
-                f.reasons.append("beyond what the form allows at an ordinary station (\(bound.1.label): \(bound.1.numbers)): a misread or a special station, a person should confirm it")
+                f.reasons.append("\(Self.beyondBound)(\(bound.1.label): \(bound.1.numbers)): a misread or a special station, a person should confirm it")
             }
             if f.status == .corrected {
                 let demanding = covering.filter { $0.1.outcome == .pass && $0.0.relation == .equal }.map { $0.1.label }
@@ -556,6 +556,9 @@ struct Reconciler {
     /// What `leansOn` says between the rule and the numbers it names.
     static let leaning = " holds only through numbers changed to fit or in doubt "
 
+
+    /// How the reason for a number beyond a failing soft bound begins.
+    static let beyondBound = "beyond what the form allows at an ordinary station "
 
     /// Another explanation of a failing rule than the correction of `id`: a number `g` of the
     /// rule, kept as read, that one box read otherwise would make the rule hold with `id` as
