@@ -80,7 +80,7 @@ struct ReportTextTests {
             "two readings satisfy the rules almost equally: 12 or 17",
             "the other numbers imply 12 (\(rule))",
             "rule \(rule) fails: 5 = 2 + 2",
-            "beyond what the form allows at an ordinary station (V.A: suara <= 300: 430 <= 300): a misread or a special station, a person should confirm it",
+            Reconciler.beyondBound + "(V.C <= 300: 430 <= 300): a misread or a special station, a person should confirm it",
             "first read as 8; changed because the rules demand 3",
             "first read as 8; changed because \(rule) demand 3",
             "no rule of the form covers this number",
