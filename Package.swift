@@ -36,6 +36,11 @@ let package = Package(
             providers: [.apt(["libpng-dev"])]
         ),
         .systemLibrary(
+            name: "CHeif",
+            pkgConfig: "libheif",
+            providers: [.apt(["libheif-dev"])]
+        ),
+        .systemLibrary(
             name: "CAprilTag",
             pkgConfig: "apriltag",
             providers: [.apt(["libapriltag-dev"])]
@@ -52,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "FormScan",
-            dependencies: ["DigitReader", "CScanShim", "CLeptonica", "CAprilTag"],
+            dependencies: ["DigitReader", "CScanShim", "CLeptonica", "CHeif", "CAprilTag"],
             resources: [.copy("Templates")]
         ),
         // Folders of photos into an SQLite database (GRDB): walk, hash, scan in parallel, export.
@@ -70,7 +75,8 @@ let package = Package(
         .testTarget(
             name: "FormScanTests",
             dependencies: ["FormScan", "DigitReader"],
-            exclude: ["Photos"]
+            exclude: ["Photos"],
+            resources: [.copy("ImageFixtures")]
         ),
         .testTarget(
             name: "BatchTests",
@@ -84,3 +90,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target of scripts/fuzz/run.sh, which sets SCAN_C1_FUZZ=1 and builds it with
+// --sanitize=fuzzer --sanitize=address; never part of an ordinary build or of CI.
+if Context.environment["SCAN_C1_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "fuzz-images", dependencies: ["FormScan", "CScanShim"], path: "scripts/fuzz/FuzzImages"))
+    package.products.append(.executable(name: "fuzz-images", targets: ["fuzz-images"]))
+}

@@ -7,38 +7,73 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-// An error manager that longjmps out instead of exiting the process, keeps the message,
-// and notices the one warning that matters to us: data that ends too early.
+// An error manager that longjmps out instead of exiting the process, keeps the message, and
+// sorts what libjpeg says into what the caller must know: the data ended too early
+// (truncated), the file is a valid JPEG of a kind we do not decode (unsupported), or the
+// decoder met corrupt data and carried on regardless (damaged: its pixels are made up).
 typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf escape;
     int truncated;
+    int unsupported;
+    int damaged;
+    int stopOnDamage;  // longjmp out at the first damage warning (when decoding pixels)
     char *message;
     size_t messageLength;
 } CScanShimJPEGError;
 
-static void CScanShim_errorExit(j_common_ptr cinfo) {
-    CScanShimJPEGError *err = (CScanShimJPEGError *)cinfo->err;
+static void CScanShim_keepMessage(j_common_ptr cinfo, CScanShimJPEGError *err) {
     if (err->message && err->messageLength > 0) {
         char buffer[JMSG_LENGTH_MAX];
         (*cinfo->err->format_message)(cinfo, buffer);
         snprintf(err->message, err->messageLength, "%s", buffer);
     }
+}
+
+static void CScanShim_errorExit(j_common_ptr cinfo) {
+    CScanShimJPEGError *err = (CScanShimJPEGError *)cinfo->err;
+    switch (err->base.msg_code) {
+    case JERR_SOF_UNSUPPORTED:      // lossless, hierarchical, differential processes
+    case JERR_BAD_PRECISION:        // 12-bit (or 16-bit) samples
+    case JERR_ARITH_NOTIMPL:
+    case JERR_NOT_COMPILED:
+    case JERR_NOTIMPL:
+    case JERR_CONVERSION_NOTIMPL:   // 2 or more than 4 components: no gray from them
+        err->unsupported = 1;
+        break;
+    default:
+        break;
+    }
+    if (!err->truncated && !err->damaged) CScanShim_keepMessage(cinfo, err);
     longjmp(err->escape, 1);
 }
 
 static void CScanShim_emitMessage(j_common_ptr cinfo, int level) {
     CScanShimJPEGError *err = (CScanShimJPEGError *)cinfo->err;
-    if (level < 0) {
-        err->base.num_warnings++;
-        if (err->base.msg_code == JWRN_JPEG_EOF) {
-            err->truncated = 1;
-            if (err->message && err->messageLength > 0) {
-                snprintf(err->message, err->messageLength, "the JPEG data ends before the image does");
-            }
+    if (level >= 0) return;  // trace messages; never printed: diagnostics belong to the caller
+    err->base.num_warnings++;
+    switch (err->base.msg_code) {
+    case JWRN_JPEG_EOF:
+        // The source manager ran out of data and made up an end of image.
+        if (!err->truncated && !err->damaged && err->message && err->messageLength > 0) {
+            snprintf(err->message, err->messageLength, "the JPEG data ends before the image does");
         }
+        err->truncated = 1;
+        return;
+    case JWRN_ADOBE_XFORM:  // an unknown colour transform code: the colours guessed, not the data
+    case JWRN_JFIF_MAJOR:   // a newer JFIF version number
+    case JWRN_BOGUS_ICC:    // a colour profile we do not use
+        return;
+    default:
+        // Every other warning says the entropy-coded data is corrupt (bad Huffman or arithmetic
+        // code, lost restart markers, a data segment cut short, extraneous bytes, an impossible
+        // progression): libjpeg fills in what it could not decode and goes on. Such pixels are
+        // not the photo, so the image is damaged, never decoded as if it were fine.
+        if (!err->truncated && !err->damaged) CScanShim_keepMessage(cinfo, err);
+        err->damaged = 1;
+        if (err->stopOnDamage && !err->truncated) longjmp(err->escape, 1);
+        return;
     }
-    // Never print: diagnostics belong to the caller.
 }
 
 static void CScanShim_installErrors(struct jpeg_common_struct *cinfo, CScanShimJPEGError *err,
@@ -52,32 +87,52 @@ static void CScanShim_installErrors(struct jpeg_common_struct *cinfo, CScanShimJ
     if (message && messageLength > 0) message[0] = 0;
 }
 
-// EXIF orientation from an APP1 marker: "Exif\0\0" + TIFF header + IFD0, tag 0x0112.
-static int CScanShim_exifOrientation(struct jpeg_decompress_struct *cinfo) {
-    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-        if (m->marker != JPEG_APP0 + 1 || m->data_length < 14) continue;
-        const uint8_t *d = m->data;
-        if (memcmp(d, "Exif\0\0", 6) != 0) continue;
-        const uint8_t *t = d + 6;
-        size_t n = m->data_length - 6;
-        int little = (t[0] == 'I' && t[1] == 'I');
-        if (!little && !(t[0] == 'M' && t[1] == 'M')) continue;
+// The outcome code for what the error manager saw, in order of what the user can do about it.
+static int CScanShim_outcome(const CScanShimJPEGError *err, int fallback) {
+    if (err->truncated) return CScanShim_TRUNCATED;
+    if (err->damaged) return CScanShim_DAMAGED;
+    if (err->unsupported) return CScanShim_UNSUPPORTED;
+    return fallback;
+}
+
+int CScanShim_exifOrientationFromAPP1(const uint8_t *d, size_t length) {
+    // All arithmetic on offsets is done in 64 bits and compared as "n - offset < needed" after
+    // "offset <= n", so an offset near 2^32 (or 2^64) can never wrap past the check.
+    if (d == NULL || length < 14 || memcmp(d, "Exif\0\0", 6) != 0) return 0;
+    const uint8_t *t = d + 6;
+    const uint64_t n = (uint64_t)length - 6;
+    int little;
+    if (t[0] == 'I' && t[1] == 'I') little = 1;
+    else if (t[0] == 'M' && t[1] == 'M') little = 0;
+    else return 0;
 #define RD16(p) (little ? (uint32_t)((p)[0] | ((p)[1] << 8)) : (uint32_t)(((p)[0] << 8) | (p)[1]))
 #define RD32(p) (little ? ((uint32_t)(p)[0] | ((uint32_t)(p)[1] << 8) | ((uint32_t)(p)[2] << 16) | ((uint32_t)(p)[3] << 24)) \
                         : (((uint32_t)(p)[0] << 24) | ((uint32_t)(p)[1] << 16) | ((uint32_t)(p)[2] << 8) | (uint32_t)(p)[3]))
-        uint32_t ifd = RD32(t + 4);
-        if (ifd + 2 > n) continue;
-        uint32_t count = RD16(t + ifd);
-        for (uint32_t i = 0; i < count; i++) {
-            size_t e = ifd + 2 + 12 * (size_t)i;
-            if (e + 12 > n) break;
-            if (RD16(t + e) == 0x0112) {
-                uint32_t v = RD16(t + e + 8);
-                return (v >= 1 && v <= 8) ? (int)v : 0;
-            }
+    const uint64_t ifd = RD32(t + 4);
+    if (ifd > n || n - ifd < 2) return 0;
+    const uint64_t count = RD16(t + ifd);
+    for (uint64_t i = 0; i < count; i++) {
+        const uint64_t e = ifd + 2 + 12 * i;
+        if (e > n || n - e < 12) break;
+        if (RD16(t + e) == 0x0112) {
+            // Orientation is a SHORT (type 3); its value sits in the first two value bytes.
+            if (RD16(t + e + 2) != 3) return 0;
+            const uint32_t v = RD16(t + e + 8);
+            return (v >= 1 && v <= 8) ? (int)v : 0;
         }
+    }
 #undef RD16
 #undef RD32
+    return 0;
+}
+
+// EXIF orientation from the saved APP1 markers (XMP is APP1 too: the first EXIF block wins).
+static int CScanShim_exifOrientation(struct jpeg_decompress_struct *cinfo) {
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+        if (m->marker != JPEG_APP0 + 1) continue;
+        if (m->data_length >= 6 && memcmp(m->data, "Exif\0\0", 6) == 0) {
+            return CScanShim_exifOrientationFromAPP1(m->data, m->data_length);
+        }
     }
     return 0;
 }
@@ -86,10 +141,13 @@ int CScanShim_jpegInfo(const uint8_t *data, size_t length, int *width, int *heig
                        int *orientation, char *message, size_t messageLength) {
     struct jpeg_decompress_struct cinfo;
     CScanShimJPEGError err;
+    *width = 0;
+    *height = 0;
+    *orientation = 0;
     CScanShim_installErrors((struct jpeg_common_struct *)&cinfo, &err, message, messageLength);
     if (setjmp(err.escape)) {
         jpeg_destroy_decompress(&cinfo);
-        return err.truncated ? CScanShim_TRUNCATED : CScanShim_ERROR;
+        return CScanShim_outcome(&err, CScanShim_ERROR);
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)length);
@@ -99,7 +157,22 @@ int CScanShim_jpegInfo(const uint8_t *data, size_t length, int *width, int *heig
     *height = (int)cinfo.image_height;
     *orientation = CScanShim_exifOrientation(&cinfo);
     jpeg_destroy_decompress(&cinfo);
-    return err.truncated ? CScanShim_TRUNCATED : CScanShim_OK;
+    return CScanShim_outcome(&err, CScanShim_OK);
+}
+
+// One row of CMYK samples (as libjpeg gives them, YCCK already turned into CMYK) to gray.
+// Adobe's writers (Photoshop, and libjpeg itself, which always writes the Adobe marker for
+// CMYK) store the samples inverted, 255 = no ink; a CMYK JPEG without that marker stores
+// 0 = no ink. Red = (1 - C)(1 - K) and so on, then the same luma weights as libjpeg's own
+// RGB-to-gray conversion.
+static void CScanShim_cmykRowToGray(const uint8_t *cmyk, uint8_t *gray, size_t width, int inverted) {
+    for (size_t x = 0; x < width; x++) {
+        uint32_t c = cmyk[4 * x], m = cmyk[4 * x + 1], y = cmyk[4 * x + 2], k = cmyk[4 * x + 3];
+        if (!inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+        // Now 255 = no ink in every channel.
+        uint32_t r = (c * k + 127) / 255, g = (m * k + 127) / 255, b = (y * k + 127) / 255;
+        gray[x] = (uint8_t)((19595 * r + 38470 * g + 7471 * b + 32768) >> 16);
+    }
 }
 
 int CScanShim_decodeJPEGGray(const uint8_t *data, size_t length, int scaleDenominator,
@@ -108,16 +181,22 @@ int CScanShim_decodeJPEGGray(const uint8_t *data, size_t length, int scaleDenomi
     struct jpeg_decompress_struct cinfo;
     CScanShimJPEGError err;
     uint8_t *volatile out = NULL;
+    uint8_t *volatile cmykRow = NULL;
     *pixels = NULL;
+    *width = 0;
+    *height = 0;
     CScanShim_installErrors((struct jpeg_common_struct *)&cinfo, &err, message, messageLength);
+    err.stopOnDamage = 1;
     if (setjmp(err.escape)) {
         jpeg_destroy_decompress(&cinfo);
         free(out);
-        return err.truncated ? CScanShim_TRUNCATED : CScanShim_ERROR;
+        free(cmykRow);
+        return CScanShim_outcome(&err, CScanShim_ERROR);
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)length);
     jpeg_read_header(&cinfo, TRUE);
+    // Checked before anything is allocated for the pixels.
     if ((uint64_t)cinfo.image_width * (uint64_t)cinfo.image_height > maxPixels) {
         if (message && messageLength > 0) {
             snprintf(message, messageLength, "%ux%u pixels", cinfo.image_width, cinfo.image_height);
@@ -125,28 +204,38 @@ int CScanShim_decodeJPEGGray(const uint8_t *data, size_t length, int scaleDenomi
         jpeg_destroy_decompress(&cinfo);
         return CScanShim_TOO_LARGE;
     }
-    cinfo.out_color_space = JCS_GRAYSCALE;
+    const int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
     cinfo.scale_num = 1;
     cinfo.scale_denom = (unsigned)(scaleDenominator == 2 || scaleDenominator == 4 || scaleDenominator == 8 ? scaleDenominator : 1);
     jpeg_start_decompress(&cinfo);
-    size_t w = cinfo.output_width, h = cinfo.output_height;
-    out = (uint8_t *)malloc(w * h);
-    if (!out) {
+    const size_t w = cinfo.output_width, h = cinfo.output_height;
+    out = (uint8_t *)malloc(w * h > 0 ? w * h : 1);
+    if (cmyk) cmykRow = (uint8_t *)malloc(w * 4 > 0 ? w * 4 : 1);
+    if (!out || (cmyk && !cmykRow)) {
         if (message && messageLength > 0) snprintf(message, messageLength, "out of memory");
         jpeg_destroy_decompress(&cinfo);
+        free(out);
+        free(cmykRow);
         return CScanShim_ERROR;
     }
+    const int inverted = cinfo.saw_Adobe_marker;
     while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = out + (size_t)cinfo.output_scanline * w;
+        uint8_t *target = out + (size_t)cinfo.output_scanline * w;
+        JSAMPROW row = cmyk ? cmykRow : target;
         if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;
         if (err.truncated) break;
+        if (cmyk) CScanShim_cmykRowToGray(cmykRow, target, w, inverted);
     }
-    int truncated = err.truncated;
-    if (!truncated) jpeg_finish_decompress(&cinfo);
+    // Damage found while finishing (e.g. extraneous bytes before the end marker) counts too.
+    if (!err.truncated && cinfo.output_scanline == cinfo.output_height) jpeg_finish_decompress(&cinfo);
+    const int incomplete = cinfo.output_scanline < cinfo.output_height;
     jpeg_destroy_decompress(&cinfo);
-    if (truncated || err.truncated) {
+    free(cmykRow);
+    int rc = CScanShim_outcome(&err, incomplete ? CScanShim_TRUNCATED : CScanShim_OK);
+    if (rc != CScanShim_OK) {
         free(out);
-        return CScanShim_TRUNCATED;
+        return rc;
     }
     *pixels = out;
     *width = (int)w;

@@ -15,6 +15,13 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
     case writeFailed(String, reason: String)
     /// The page was found but the picture is too poor to read: retake it.
     case poorImage(String, problems: [String])
+    /// A FIFO, a device, a socket…: `what` names it. Never opened for reading (a FIFO would block).
+    case notARegularFile(String, what: String)
+    /// The decoder met corrupt data inside the image and would have made up the missing part:
+    /// a problem of the file, never a source of numbers.
+    case damagedImage(String, reason: String)
+    /// A valid image of a kind we do not decode (`format`: "JPEG", "HEIF"…; `reason`: which kind).
+    case unsupportedImage(String, format: String, reason: String)
 
     /// A short stable name for the kind of failure (batch database, reports).
     public var kind: String {
@@ -32,6 +39,9 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
         case .wrongPage: return "wrong-page"
         case .writeFailed: return "write-failed"
         case .poorImage: return "poor-image"
+        case .notARegularFile: return "not-a-file"
+        case .damagedImage: return "damaged"
+        case .unsupportedImage: return "unsupported"
         }
     }
 
@@ -40,9 +50,11 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
         case .fileNotFound(let p): return "\(p): no such file"
         case .fileUnreadable(let p, let why): return "\(p): cannot be read (\(why)): check the permissions"
         case .emptyFile(let p): return "\(p): the file is empty: copy it again from the phone or camera"
-        case .notAnImage(let p): return "\(p): not a JPEG, PNG, TIFF, BMP, GIF or WebP image"
+        case .notAnImage(let p): return "\(p): not a JPEG, PNG, HEIC, AVIF, TIFF, BMP, GIF or WebP image"
         case .truncatedImage(let p): return "\(p): the image data is cut short (truncated file): copy it again"
         case .corruptImage(let p, let why): return "\(p): the image is damaged (\(why)): copy it again"
+        case .imageTooLarge(let p, let w, let h, let limit) where limit >= ImageLoader.pixelCeiling:
+            return "\(p): \(w)x\(h) pixels is more than the \(limit) pixels a page may have here (the memory it needs): shrink the image"
         case .imageTooLarge(let p, let w, let h, let limit):
             return "\(p): \(w)x\(h) pixels is more than the limit of \(limit) pixels: shrink the image or raise --max-pixels"
         case .imageTooSmall(let p, let w, let h):
@@ -56,6 +68,11 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
             return "\(p): this does not look like \(t) (only \(Int((score * 100).rounded()))% of its ruled lines were found): is it the right page and the right template?"
         case .writeFailed(let p, let why): return "\(p): cannot write (\(why))"
         case .poorImage(let p, let problems): return "\(p): retake the photo: " + problems.joined(separator: "; ")
+        case .notARegularFile(let p, let what): return "\(p): not a regular file (\(what)): give the path of a photo or scan"
+        case .damagedImage(let p, let why):
+            return "\(p): the file is damaged (\(why)), its picture cannot be trusted: copy it again from the phone or camera"
+        case .unsupportedImage(let p, let format, let why):
+            return "\(p): unsupported \(format) variant (\(why)): save it again as an ordinary JPEG or PNG"
         }
     }
 }

@@ -9,23 +9,26 @@ struct BatchCommand: AsyncParsableCommand {
         commandName: "batch",
         abstract: "Read every image under a folder (recursively) into an SQLite database.",
         discussion: """
-        Resumable: running again skips images already read (by content, so renamed or copied files are linked as duplicates, not read again). Killing it at any moment loses at most the pages in flight; Ctrl-C finishes them and stops. Bad files become rows with a reason. Database schema: docs/batch-database.md. Export with `scan-c1 export --db PATH`.
+        Resumable: running again skips images already read (by content, so renamed or copied files are linked as duplicates, not read again). Killing it at any moment loses at most the pages in flight; Ctrl-C finishes them and stops. Bad files become rows with a reason, each its own; hidden files and files that are plainly not images (documents, archives, videos) are skipped and counted. An image that crashes the reader is recorded as `crashed` by the next run, which reads the rest. One batch at a time per database: another one is refused, told which process holds it. Database schema: docs/batch-database.md. Export with `scan-c1 export --db PATH`.
 
-        Exit codes: 0 every page verified; 1 some pages or stations need review; 2 some images could not be read as forms (see the summary); 3 setup failed (models, templates, database); 130 interrupted (run again to continue).
+        Exit codes: 0 every page verified; 1 some pages or stations need review; 2 some images could not be read as forms (see the summary); 3 setup failed (models, templates, a database that is not scan-c1's or is damaged, another batch using it); 64 bad usage (no such folder, empty --db); 130 interrupted (run again to continue).
         """
     )
 
-    @Argument(help: "Folder of photos and scans.")
-    var folder: String
+    @Argument(help: "Folders of photos and scans (read recursively), or image files (`batch k/*.jpg`).")
+    var inputs: [String] = []
 
-    @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder).")
+    @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder given, or beside the folder of the first file).")
     var db: String?
 
-    @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine (default: the number of cores).")
+    @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine; the default is the number of cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Read again the images stored with other model or template versions.")
+    @Flag(help: "Read again the images stored with other model or template versions, and the error rows (not `crashed` ones).")
     var rescan = false
+
+    @Flag(help: "Read again the images stored as errors (a `crashed` one too, e.g. after an upgrade that fixes it).")
+    var retryErrors = false
 
     @Option(name: .shortAndLong, help: "Template id, or 'auto' to identify each page.")
     var template: String = "auto"
@@ -43,11 +46,21 @@ struct BatchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db needs a file name") }
+        // Checked before anything is created (the default database sits beside the folder).
+        if inputs.isEmpty { throw ValidationError("give the folder of photos (or image files)") }
+        for input in inputs where !FileManager.default.fileExists(atPath: input) { throw ValidationError("\(input): no such folder or file") }
         if (try? NSRegularExpression(pattern: stationPattern)) == nil { throw ValidationError("--station-pattern is not a valid regular expression") }
     }
 
     var databasePath: String {
         if let db { return db }
+        var folder = inputs[0]
+        var isDir: ObjCBool = false
+        if inputs.count > 1 || !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) && isDir.boolValue) {
+            folder = (folder as NSString).deletingLastPathComponent
+            if folder.isEmpty { folder = FileManager.default.currentDirectoryPath }
+        }
         let trimmed = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         return trimmed + ".scan-c1.sqlite"
     }
@@ -63,8 +76,8 @@ struct BatchCommand: AsyncParsableCommand {
             Diagnostics.error(error.description); throw ExitCode(Exit.setupFailed)
         }
         let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
-        let options = BatchOptions(folder: folder, jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
-                                   pagePattern: stationPattern, secondReading: reader.secondReading)
+        let options = BatchOptions(folder: inputs[0], jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
+                                   pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors, inputs: inputs)
         let reader = self.reader
         let runner = BatchRunner(database: database, store: store, versions: versions, options: options) {
             PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
@@ -113,12 +126,16 @@ struct BatchReport: Encodable {
     var stations: Int
     var stationsNeedingReview: [[String: String]]
     var stale: Int
+    var skippedByReason: [String: Int]
+    var crashed: [String]
 
     init(_ s: BatchSummary, database: String) {
         self.database = database
         found = s.found; skipped = s.skipped; read = s.read; duplicates = s.duplicates; errors = s.errors
         interrupted = s.interrupted; seconds = (s.elapsed * 10).rounded() / 10
         pagesByStatus = s.pagesByStatus; errorsByKind = s.errorsByKind; stations = s.stations; stale = s.stale
+        skippedByReason = Dictionary(s.skippedFiles.map { ($0.reason, 1) }, uniquingKeysWith: +)
+        crashed = s.crashed
         stationsNeedingReview = s.stationsNeedingReview.map { ["station": $0.key, "status": $0.status.rawValue,
                                                                 "pages": $0.paths.joined(separator: " | ")] }
     }
@@ -127,6 +144,17 @@ struct BatchReport: Encodable {
         var out: [String] = []
         out.append("\(s.found) files found: \(s.read) pages read, \(s.duplicates) duplicates linked, \(s.errors) errors, \(s.skipped) already done (\(String(format: "%.1f", s.elapsed)) s)")
         if s.interrupted { out.append("INTERRUPTED: run the same command again to continue") }
+        if !s.skippedFiles.isEmpty {
+            let reasons = Dictionary(s.skippedFiles.map { ($0.reason, 1) }, uniquingKeysWith: +)
+            out.append("skipped: " + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                       + " (no row: hidden files and documents are not page images)")
+            let named = s.skippedFiles.filter { $0.reason != FolderWalker.hidden }
+            for f in named.prefix(20) { out.append("  [\(f.reason)] \(f.path)") }
+            if named.count > 20 { out.append("  … and \(named.count - 20) more") }
+        }
+        for path in s.crashed {
+            out.append("CRASHED: an earlier batch died while reading \(path): recorded as an error (crashed), not read again")
+        }
         let statuses = FieldStatus.allCases.map { "\($0.rawValue) \(s.pagesByStatus[$0.rawValue] ?? 0)" }.joined(separator: ", ")
         out.append("pages in the database: \(statuses)")
         out.append("stations: \(s.stations), needing review: \(s.stationsNeedingReview.count)")
@@ -148,7 +176,12 @@ struct BatchReport: Encodable {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write one row per station from a batch database: every field, its status, the failed rules."
+        abstract: "Write one row per station from a batch database: every field, its status, the failed rules.",
+        discussion: """
+        The file given with -o is written beside its final name and renamed into place when complete. A folder is never replaced, nor a file that is not an export of scan-c1 (unless --force).
+
+        Exit codes: 0 written; 3 the database or templates cannot be used, another batch holds the database, or the file cannot be written; 64 bad usage (no such database, -o names a folder or a file that is not an export).
+        """
     )
 
     @Option(help: "The batch database.")
@@ -160,51 +193,122 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
     var output: String?
 
+    @Flag(help: "Replace the -o file even if it is not an export of scan-c1 (never a folder).")
+    var force = false
+
     @Option(help: "Folder of template JSON files (default: the shipped templates).")
     var templates: String?
 
     func validate() throws {
         if StationExport.Format(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
+        if db.isEmpty { throw ValidationError("--db needs a file name") }
         if !FileManager.default.fileExists(atPath: db) { throw ValidationError("\(db): no such database (run `scan-c1 batch FOLDER` first)") }
+        if let output { try OutputFile.check(output, force: force) }
     }
 
     func run() throws {
         do {
             let store = try TemplateStore(directory: templates)
             let database = try ScanDatabase(path: db)
+            let (lock, _) = try DatabaseLock.acquire(databasePath: db, purpose: "export")
+            defer { withExtendedLifetime(lock) {} }
             let format = StationExport.Format(rawValue: format)!
             let columns = StationExport.fieldColumns(store)
             // Written as the stations are rebuilt, one at a time: any number of stations fits.
-            // A file is written beside its final name and moved there when complete.
-            let temporary = output.map { $0 + ".partial" }
-            let handle: FileHandle
-            if let temporary {
-                guard FileManager.default.createFile(atPath: temporary, contents: nil),
-                      let h = FileHandle(forWritingAtPath: temporary) else {
-                    throw FormScanError.writeFailed(temporary, reason: "cannot create the file")
-                }
-                handle = h
-            } else {
-                handle = FileHandle.standardOutput
+            let file = try output.map { try OutputFile(target: $0) }
+            let handle = file?.handle ?? FileHandle.standardOutput
+            var failure: Error?
+            func put(_ text: String) {
+                guard failure == nil else { return }
+                do { try handle.write(contentsOf: Data(text.utf8)) } catch { failure = error }
             }
-            handle.write(Data(StationExport.header(format: format, columns: columns).utf8))
+            put(StationExport.header(format: format, columns: columns))
             try database.rebuildStations(store: store) { station in
-                for row in StationExport.rows([station]) {
-                    handle.write(Data(StationExport.line(row, format: format, columns: columns).utf8))
-                }
+                for row in StationExport.rows([station]) { put(StationExport.line(row, format: format, columns: columns)) }
             }
-            if let temporary, let output {
-                try? handle.close()
-                do {
-                    _ = try? FileManager.default.removeItem(atPath: output)
-                    try FileManager.default.moveItem(atPath: temporary, toPath: output)
-                } catch {
-                    throw FormScanError.writeFailed(output, reason: error.localizedDescription)
-                }
+            if let failure {
+                file?.discard()
+                throw FormScanError.writeFailed(output ?? "standard output", reason: failure.localizedDescription)
             }
+            try file?.commit()
         } catch let error as CustomStringConvertible & Error {
             Diagnostics.error(error.description)
             throw ExitCode(Exit.setupFailed)
         }
     }
+}
+
+/// A file written beside its final name (a unique temporary name in the same folder) and
+/// renamed into place when complete: the target is replaced whole or not at all, and only if
+/// it is a regular file (`check` refuses folders, devices and files that are not ours).
+final class OutputFile {
+    let target: String
+    let temporary: String
+    let handle: FileHandle
+    private var finished = false
+
+    /// Refuses (usage error) a target that must not be replaced.
+    static func check(_ target: String, force: Bool) throws {
+        if target.isEmpty { throw ValidationError("-o needs a file name") }
+        let real = FolderWalker.realPath(target)
+        var st = stat()
+        if stat(real, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw ValidationError("\(target) is a folder: give a file name (e.g. \((target as NSString).appendingPathComponent("stations.csv"))); a folder is never replaced")
+            case S_IFREG:
+                if st.st_size > 0 && !force && !isExport(real) {
+                    throw ValidationError("\(target) exists and is not an export of scan-c1: choose another name, or --force to replace it")
+                }
+            default:
+                throw ValidationError("\(target) is not a regular file (a device, pipe or socket): give a file name, or leave -o out to write to standard output")
+            }
+        }
+        var isDir: ObjCBool = false
+        let dir = (real as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir) || !isDir.boolValue {
+            throw ValidationError("\(target): no such folder \(dir)")
+        }
+    }
+
+    /// Whether a file begins as `scan-c1 export` writes it (CSV header, or a JSON Lines row).
+    static func isExport(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = String(decoding: (try? h.read(upToCount: 64)) ?? Data(), as: UTF8.self)
+        return head.hasPrefix("\u{FEFF}station,status,pages,templates") || head.hasPrefix(#"{"failed_rules":"#)
+    }
+
+    init(target: String) throws {
+        self.target = FolderWalker.realPath(target)
+        let dir = (self.target as NSString).deletingLastPathComponent
+        var template = Array(((dir.isEmpty ? "." : dir) + "/." + (self.target as NSString).lastPathComponent + ".XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FormScanError.writeFailed(target, reason: String(cString: strerror(errno))) }
+        fchmod(fd, 0o644)
+        temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    /// Flushes to disk and renames into place.
+    func commit() throws {
+        do { try handle.synchronize(); try handle.close() } catch {
+            discard()
+            throw FormScanError.writeFailed(target, reason: error.localizedDescription)
+        }
+        guard rename(temporary, target) == 0 else {
+            let why = String(cString: strerror(errno))
+            discard()
+            throw FormScanError.writeFailed(target, reason: why)
+        }
+        finished = true
+    }
+
+    func discard() {
+        try? handle.close()
+        unlink(temporary)
+        finished = true
+    }
+
+    deinit { if !finished { unlink(temporary) } }
 }

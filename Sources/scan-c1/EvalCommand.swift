@@ -57,6 +57,7 @@ struct EvalCommand: ParsableCommand {
                   let before = try? JSONDecoder().decode(EvalReport.self, from: data) else {
                 throw ValidationError("\(baseline) is not a report written by `scan-c1 eval --json`")
             }
+            if let warning = report.coverageWarning(against: before) { Diagnostics.note("warning: \(warning)") }
             let problems = report.regressions(against: before, tolerance: tolerance)
             for p in problems { Diagnostics.error("regression: \(p)") }
             if !problems.isEmpty { throw ExitCode(Exit.regression) }
@@ -83,16 +84,20 @@ enum EvalTable {
         }
         out.append(String(format: "time per page: median %.0f ms, worst %.0f ms (reconciliation: median %.1f ms, worst %.1f ms)",
                           s.medianMilliseconds, s.worstMilliseconds, s.medianChecksMilliseconds, s.worstChecksMilliseconds))
-        let ranked = report.pages.sorted { ($0.error != nil ? -1 : $0.fieldsCorrect - $0.fields.count) < ($1.error != nil ? -1 : $1.fieldsCorrect - $1.fields.count) }
         if worst > 0 {
             out.append("")
-            out.append("worst pages:")
-            for p in ranked.prefix(worst) {
+            let ranked = report.worstPages(worst)
+            out.append(ranked.isEmpty ? "worst pages: none (every page read correctly, every box right, nothing sent to review)" : "worst pages:")
+            for p in ranked {
                 let name = (p.file as NSString).lastPathComponent
                 if let e = p.error { out.append("  \(name): ERROR \(e)"); continue }
-                out.append("  \(name): \(p.fieldsCorrect)/\(p.fields.count) fields correct, status \(p.status?.rawValue ?? "-")")
-                for f in p.fields where !f.correct || f.silentError {
-                    out.append("    \(f.id): expected \(f.expected), read \(f.read) -> \(f.value.map(String.init) ?? "none") [\(f.status.rawValue)]\(f.silentError ? "  SILENT ERROR" : "")")
+                let boxes = p.fields.reduce(0) { $0 + $1.boxes }, boxesCorrect = p.fields.reduce(0) { $0 + $1.boxesCorrect }
+                out.append("  \(name): \(p.fieldsCorrect)/\(p.fields.count) fields correct, \(boxesCorrect)/\(boxes) boxes, status \(p.status?.rawValue ?? "-")")
+                for f in p.fields where !f.correct || f.silentError || f.boxesCorrect < f.boxes || f.status >= .review {
+                    var notes: [String] = []
+                    if f.silentError { notes.append("SILENT ERROR") }
+                    if f.correct && f.boxesCorrect < f.boxes { notes.append("\(f.boxes - f.boxesCorrect) box(es) misread, value right") }
+                    out.append("    \(f.id): expected \(f.expected), read \(f.read) -> \(f.value.map(String.init) ?? "none") [\(f.status.rawValue)]\(notes.isEmpty ? "" : "  " + notes.joined(separator: ", "))")
                 }
             }
         }

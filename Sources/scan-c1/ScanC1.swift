@@ -17,8 +17,10 @@ struct ScanC1: AsyncParsableCommand {
           2   the image could not be read as a form (missing, damaged, not a form, wrong page)
           3   the reader, a template or the batch database could not be loaded
           5   eval --baseline: this run is worse than the baseline
-          64  bad usage (unknown option, bad value)
+          64  bad usage (unknown option, bad value, a file name that begins with a dash)
           130 batch interrupted by Ctrl-C (run it again to continue)
+
+        File names that begin with a dash: put `--` before the file names (`scan-c1 scan -- -hal2.jpg`); without it `-hal2.jpg` would read as options.
         """,
         version: "0.1.0",
         subcommands: [ScanCommand.self, VerifyCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self, FuzzChecksCommand.self],
@@ -28,6 +30,9 @@ struct ScanC1: AsyncParsableCommand {
     static func main() async {
         TesseractEngine.ensureSingleThreadedOpenMP(arguments: CommandLine.arguments)
         AllocatorTuning.keepPageBuffers()
+        if let dashed = Self.dashedFileName(Array(CommandLine.arguments.dropFirst())) {
+            exit(withError: ValidationError("'\(dashed)' is no option: if it is a file name, put -- before the file names (scan-c1 scan -- \(dashed)); options are written --name or -x"))
+        }
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {
@@ -38,6 +43,20 @@ struct ScanC1: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+}
+
+extension ScanC1 {
+    /// The first argument before `--` that begins with one dash and more than one letter
+    /// (`-hal2.jpg`): the parser would read it as several short options (`-h` prints the help
+    /// and exits 0 without reading anything); none of ours is written so.
+    static func dashedFileName(_ arguments: [String]) -> String? {
+        for a in arguments {
+            if a == "--" { return nil }
+            if a.hasPrefix("-") && !a.hasPrefix("--") && a.count > 2 && a != "-help"
+                && !a.contains(where: \.isWhitespace) && Double(a) == nil { return a }
+        }
+        return nil
     }
 }
 

@@ -6,7 +6,12 @@ import Foundation
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Read one or more page images and print each field, its boxes, the rules and a status."
+        abstract: "Read one or more page images and print each field, its boxes, the rules and a status.",
+        discussion: """
+        A file name that begins with a dash goes after `--`: scan-c1 scan -- -hal2.jpg (without it, it is refused as an unknown option, exit 64).
+
+        Exit codes: 0 every field verified or corrected; 1 some fields need review or are missing; 2 an image could not be read as a form; 3 the reader or templates could not be loaded; 64 bad usage.
+        """
     )
 
     @Argument(help: "Page images (JPEG, PNG, TIFF…; the format is read from the content).")
@@ -60,7 +65,7 @@ struct TemplatesCommand: ParsableCommand {
         do {
             let store = try TemplateStore(directory: templates)
             for t in store.templates {
-                print("\(t.id)\t\(t.template.fields.count) fields\t\(t.rules.count) rules\t\(t.template.title)")
+                print("\(t.id)\t\(t.template.fields.count) field\(t.template.fields.count == 1 ? "" : "s")\t\(t.rules.count) rule\(t.rules.count == 1 ? "" : "s")\t\(t.template.title)")
             }
         } catch {
             Diagnostics.error(error.description)

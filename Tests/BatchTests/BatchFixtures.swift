@@ -39,3 +39,40 @@ enum BatchFixtures {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 }
+
+/// What a run of the command-line tool printed and how it exited.
+struct ToolRun {
+    var code: Int32
+    var out: String
+    var err: String
+    /// Whether the process died by a signal (a crash) rather than exiting.
+    var signalled: Bool
+}
+
+extension BatchFixtures {
+    /// Runs the built tool with `arguments` in `directory`, output captured through files.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ToolRun {
+        let p = Process()
+        p.executableURL = tool
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("scan-c1-run-\(getpid())-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        p.standardOutput = try FileHandle(forWritingTo: outURL)
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        p.waitUntilExit()
+        return ToolRun(code: p.terminationStatus, out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                       err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+                       signalled: p.terminationReason == .uncaughtSignal)
+    }
+
+    /// A JPEG cut short: read (and refused as `truncated`) in a few milliseconds.
+    static func truncatedJPEG(bytes: Int = 4000) throws -> Data {
+        try Data(contentsOf: kpu2019.appendingPathComponent("kubu-02-lembar2.jpg")).prefix(bytes)
+    }
+}

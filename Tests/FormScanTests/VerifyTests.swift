@@ -53,6 +53,56 @@ struct VerifyTests {
         #expect(throws: Expectation.ParseError.self) { try Expectation.file(bad) }
     }
 
+    /// Issue 27: an expectation that compares nothing is an error, never "all consistent".
+    @Test func anExpectationThatComparesNothingIsRefused() throws {
+        let dir = Fixtures.scratch("expect-nothing")
+        func file(_ name: String, _ text: String) throws -> String {
+            let p = dir.appendingPathComponent(name).path
+            try text.write(toFile: p, atomically: true, encoding: .utf8)
+            return p
+        }
+        let pages = ["aluebatee-01-lembar1.jpg", "aluebatee-01-lembar2.jpg"].map { Self.scanned[$0]!.result }
+        // Empty, header only, header without fields.
+        #expect(throws: Expectation.ParseError.self) { try Expectation.file(try file("empty.csv", "")) }
+        #expect(throws: Expectation.ParseError.self) { try Expectation.file(try file("header.csv", "field,value\n")) }
+        #expect(throws: Expectation.ParseError.self) { try Expectation.file(try file("nofields.csv", "station,status,pages,templates,failed_rules\nx/a,verified,p,t,\n")) }
+        // Out of range as in field=value.
+        #expect(throws: Expectation.ParseError.self) { try Expectation.file(try file("neg.csv", "suara_sah,-5\n")) }
+        #expect(throws: Expectation.ParseError.self) { try Expectation.file(try file("big.csv", "suara_sah,1234\n")) }
+        #expect(throws: Expectation.ParseError.self) { try Expectation.pair("suara_sah=-5") }
+        // Unknown and upper-case names: an error naming them and listing the pages' fields.
+        for name in ["suara_sahh", "SUARA_SAH"] {
+            #expect {
+                try Expectation(values: [name: 135]).checked(against: pages)
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains(name) && text.contains("suara_total") && text.contains("pengguna_total_j")
+            }
+        }
+        #expect("\(Expectation.ParseError.unknownFields(["SUARA_SAH"], known: ["suara_sah"]))".contains("SUARA_SAH → suara_sah"))
+        // A known name passes through.
+        #expect(try Expectation(values: ["suara_total": 1]).checked(against: pages).values == ["suara_total": 1])
+        // An export with several stations and none of this one: an error naming the rows.
+        let export = try file("export.csv", "\u{FEFF}station,status,pages,templates,suara_total,suara_total_status,failed_rules\r\n"
+            + "x/kubu-02,verified,a,t,148,verified,\r\nx/cotbuloh-02,verified,b,t,150,verified,\r\n")
+        #expect {
+            try Expectation.file(export, station: "aluebatee-01")
+        } throws: { error in "\(error)".contains("x/kubu-02") && "\(error)".contains("x/cotbuloh-02") }
+        #expect(try Expectation.file(export, station: "cotbuloh-02").values == ["suara_total": 150])
+        // An export row's columns of other pages are not compared, and not an error.
+        let row = try Expectation.file(export, station: "kubu-02")
+        #expect(try row.checked(against: [pages[1]]).values == ["suara_total": 148])
+        // Semicolons, as a spreadsheet in Indonesian saves CSV.
+        #expect(try Expectation.file(try file("semi.csv", "field;value\nsuara_total;148\nsuara_sah;140\n")).values == ["suara_total": 148, "suara_sah": 140])
+        // Size limit, and a bad line quoted only in part.
+        let huge = try file("huge.csv", String(repeating: "x", count: Expectation.maxFileBytes + 1))
+        #expect(throws: Expectation.ParseError.tooLarge(huge, bytes: Expectation.maxFileBytes + 1)) { try Expectation.file(huge) }
+        let long = try file("long.csv", "suara_total,1\n" + String(repeating: "y", count: 5000) + "\n")
+        #expect {
+            try Expectation.file(long)
+        } throws: { error in "\(error)".count < 200 }
+    }
+
     @Test func aMissingPageIsTheVerdict() throws {
         let v = try StationVerifier(store: Fixtures.store).verify([Self.scanned["kubu-02-lembar1.jpg"]!.result])
         #expect(v.verdict == .pagesMissing)

@@ -84,10 +84,11 @@ public enum StationExport {
         }
     }
 
-    /// RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with '.
+    /// RFC 4180 quoting; text that a spreadsheet would run as a formula (first character `=`,
+    /// `+`, `-`, `@`, tab or carriage return, OWASP's list) is prefixed with '.
     static func cell(_ s: String) -> String {
         var s = s
-        if let first = s.first, "=+-@".contains(first), Int(s) == nil { s = "'" + s }
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int(s) == nil { s = "'" + s }
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

@@ -5,21 +5,30 @@ import Synchronization
 
 /// How a batch runs.
 public struct BatchOptions: Sendable {
+    /// The folder given (the first of `inputs`).
     public var folder: String
+    /// Folders (walked) and image files, as given. Paths are stored resolved (absolute, the
+    /// links of the folders given followed), so the same folder given another way is the same.
+    public var inputs: [String]
     /// Workers reading pages at once; each has its own Tesseract engine.
     public var jobs: Int
-    /// Read again the images stored with other model or template versions.
+    /// Read again the images stored with other model or template versions, and error rows
+    /// (except `crashed` ones: `retryErrors`).
     public var rescan: Bool
     /// A template id, or nil for auto.
     public var templateID: String?
     public var pagePattern: String
     /// When Tesseract reads a box (recorded with the run; the scanner factory applies it).
     public var secondReading: SecondReading
+    /// Read again the images stored as errors (a crashed one too: after an upgrade that fixes it).
+    public var retryErrors: Bool
 
     public init(folder: String, jobs: Int, rescan: Bool = false, templateID: String? = nil,
-                pagePattern: String = StationChecker.defaultPagePattern, secondReading: SecondReading = .whereNeeded) {
+                pagePattern: String = StationChecker.defaultPagePattern, secondReading: SecondReading = .whereNeeded,
+                retryErrors: Bool = false, inputs: [String]? = nil) {
+        self.inputs = inputs ?? [folder]
         self.folder = folder; self.jobs = jobs; self.rescan = rescan; self.templateID = templateID; self.pagePattern = pagePattern
-        self.secondReading = secondReading
+        self.secondReading = secondReading; self.retryErrors = retryErrors
     }
 }
 
@@ -68,6 +77,10 @@ public struct BatchSummary: Sendable {
     public var stations: Int
     /// Pages stored with other model/template versions (read again with --rescan).
     public var stale: Int
+    /// Entries given no row (hidden, plainly not images), with the reason.
+    public var skippedFiles: [(path: String, reason: String)] = []
+    /// Pages that a crashed batch was reading, recorded as `crashed` by this run.
+    public var crashed: [String] = []
 }
 
 /// Holds a page scanner while one task uses it: slots are handed to one child task at a time,
@@ -99,20 +112,39 @@ public struct BatchRunner: Sendable {
         case duplicate(path: String, hash: String, size: Int64, ofPath: String)
     }
 
+    /// Larger files are no page image (a 64-megapixel TIFF is 192 MB): refused unread.
+    public static let maxFileBytes: Int64 = 512 << 20
+
     public func run(stop: StopRequest = StopRequest(), progress: @escaping @Sendable (BatchProgress) -> Void = { _ in })
         async throws -> BatchSummary {
         let start = ContinuousClock.now
         func elapsed() -> Double { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: options.folder, isDirectory: &isDir) else { throw BatchError.folderNotFound(options.folder) }
-        guard isDir.boolValue else { throw BatchError.notAFolder(options.folder) }
+        for input in options.inputs where !FileManager.default.fileExists(atPath: input) { throw BatchError.folderNotFound(input) }
+
+        // One batch at a time on a database; what the last one left behind is settled first.
+        let (lock, crashNote) = try DatabaseLock.acquire(databasePath: database.path, purpose: "batch")
+        defer { withExtendedLifetime(lock) {} }
+        try database.closeDeadRuns(crashedRun: crashNote?.runID)
 
         let optionsJSON = JSON.string(["jobs": "\(options.jobs)", "rescan": "\(options.rescan)",
                                        "template": options.templateID ?? "auto", "page_pattern": options.pagePattern,
-                                       "second_reading": options.secondReading.rawValue])
-        let runID = try database.startRun(folder: options.folder, versions: versions, options: optionsJSON)
-        let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm"].map(FolderWalker.realPath))
-        let entries = FolderWalker(skip: dbFiles).walk(options.folder)
+                                       "second_reading": options.secondReading.rawValue,
+                                       "retry_errors": "\(options.retryErrors)"])
+        let runID = try database.startRun(folder: options.inputs.joined(separator: " "), versions: versions, options: optionsJSON)
+        let crashed = try settleAttempts(crashNote, runID: runID)
+        CrashWatch.install(lockFD: lock.fd, runID: runID)
+        defer { CrashWatch.uninstall() }  // before the lock is released: the handler writes to it
+
+        let dbFiles = Set([database.path, database.path + "-wal", database.path + "-shm", lock.path].map(FolderWalker.realPath))
+        let walker = FolderWalker(skip: dbFiles)
+        var seen: Set<String> = []
+        let walked = options.inputs.flatMap { walker.walk(FolderWalker.resolved($0)) }.filter { seen.insert($0.path).inserted }
+        var skippedFiles: [(path: String, reason: String)] = []
+        let entries = walked.filter { entry in
+            if case .skipped(let path, let reason) = entry { skippedFiles.append((path, reason)); return false }
+            return true
+        }
+        try adoptEarlierPaths(entries)
         let stored = try database.images()
 
         // Hash every file (in parallel), then decide per image in path order.
@@ -152,32 +184,45 @@ public struct BatchRunner: Sendable {
         let templateID = options.templateID
         let pattern = options.pagePattern
         try await withThrowingTaskGroup(of: (Int, ImageRecord).self) { group in
-            func launch() {
+            func launch() throws {
                 while !free.isEmpty && next < scans.count && !stop.isRequested {
                     let slotIndex = free.removeLast()
                     let slot = slots[slotIndex]
                     let (path, hash, size) = scans[next]
                     next += 1
+                    // Committed before the reading starts: if it kills the process, the next
+                    // batch knows which image it was.
+                    try database.markStarted(path: path, contentHash: hash, runID: runID, slot: slotIndex)
                     group.addTask {
-                        (slotIndex, Self.scan(slot.scanner, path: path, hash: hash, size: size, templateID: templateID, pattern: pattern))
+                        CrashWatch.reading(slot: slotIndex, path: path)
+                        defer { CrashWatch.done(slot: slotIndex) }
+                        return (slotIndex, Self.scan(slot.scanner, path: path, hash: hash, size: size, templateID: templateID, pattern: pattern))
                     }
                 }
             }
-            launch()
+            try launch()
             while let (slotIndex, record) = try await group.next() {
                 try database.record(record, versions: versions, runID: runID)
                 account(record)
                 free.append(slotIndex)
-                launch()
+                try launch()
             }
         }
         let interrupted = stop.isRequested && (next < scans.count || hashes.count < files.count)
 
         // Copies of a file read above (or earlier) are linked to it, not read again.
         let ids = try database.images()
+        // A copy of a bad file is not a duplicate: it gets its own error row, of the same kind.
         for (path, hash, size, of) in duplicates {
-            guard let primary = ids[of], primary.contentHash == hash else { continue }  // primary not read yet (interrupted)
-            let record = ImageRecord(path: path, contentHash: hash, size: size, outcome: .duplicate(of: primary.id),
+            // The primary not read yet (interrupted), or changed while it was read: next run.
+            guard let primary = ids[of], primary.contentHash == hash else { continue }
+            let outcome: ImageRecord.Outcome
+            switch primary.outcome {
+            case "page": outcome = .duplicate(of: primary.id)
+            case "error": outcome = Self.sameError(as: primary, path: path)
+            default: continue
+            }
+            let record = ImageRecord(path: path, contentHash: hash, size: size, outcome: outcome,
                                      station: StationChecker.stationKey(for: path, pagePattern: pattern))
             try database.record(record, versions: versions, runID: runID)
             account(record)
@@ -194,17 +239,69 @@ public struct BatchRunner: Sendable {
         return BatchSummary(found: entries.count, skipped: state.skipped, read: state.read, duplicates: state.duplicates,
                             errors: state.errors, interrupted: interrupted, elapsed: elapsed(),
                             pagesByStatus: counts.pages, errorsByKind: counts.errors,
-                            stationsNeedingReview: needing, stations: stationCount, stale: stale)
+                            stationsNeedingReview: needing, stations: stationCount, stale: stale,
+                            skippedFiles: skippedFiles, crashed: crashed)
+    }
+
+    /// Rows stored under another spelling of a path found now (relative to the directory the
+    /// batch ran in, or through a link: as scan-c1 0.1.0 stored them) take the resolved path,
+    /// so they are not read again nor linked as duplicates of themselves.
+    func adoptEarlierPaths(_ entries: [FoundEntry]) throws(BatchError) {
+        let found = Set(entries.map(\.path))
+        let stored = try database.images()
+        var renames: [(from: String, to: String, station: String)] = []
+        for path in stored.keys where !found.contains(path) {
+            let resolved = FolderWalker.resolved(path)
+            if resolved != path, found.contains(resolved), stored[resolved] == nil {
+                renames.append((path, resolved, StationChecker.stationKey(for: resolved, pagePattern: options.pagePattern)))
+            }
+        }
+        if !renames.isEmpty { try database.renamePaths(renames) }
+    }
+
+    /// The error of a file with the same bytes, said of `path`.
+    static func sameError(as primary: StoredImage, path: String) -> ImageRecord.Outcome {
+        let text = (primary.errorText ?? "").replacingOccurrences(of: primary.path, with: path)
+        return .error(kind: primary.errorKind ?? "unknown", text: text.isEmpty ? "\(path): same bytes as \(primary.path)" : text)
+    }
+
+    /// Pages in flight when an earlier batch died: the one a crash note names, and any that two
+    /// batches died reading, are recorded as `crashed` (not read again: it would die again);
+    /// the others (a batch killed from outside) are read again like any page not yet read.
+    func settleAttempts(_ note: DatabaseLock.CrashNote?, runID: Int64) throws(BatchError) -> [String] {
+        var crashed: [String] = []
+        for a in try database.attempts() {
+            guard FileManager.default.fileExists(atPath: a.path) else { try database.attemptSurvived(a.path, forget: true); continue }
+            let named = note.map { $0.runID == a.runID && $0.slot == a.slot } ?? false
+            guard named || a.deaths >= 1 else { try database.attemptSurvived(a.path); continue }
+            let why = named ? "scan-c1 crashed while reading this image (signal \(note!.signal), run \(a.runID))"
+                            : "the batch stopped \(a.deaths + 1) times while reading this image (a crash, or killed for using too much memory)"
+            let text = "\(a.path): \(why): it is not read again, so that the rest of the folder is; keep the file for the developers (`batch --retry-errors` reads it again)"
+            let record = ImageRecord(path: a.path, contentHash: a.contentHash, size: nil, outcome: .error(kind: "crashed", text: text),
+                                     station: StationChecker.stationKey(for: a.path, pagePattern: options.pagePattern))
+            try database.record(record, versions: versions, runID: runID)
+            crashed.append(a.path)
+        }
+        return crashed
     }
 
     /// Reads one image; every failure becomes an error record, never a thrown error.
+    /// The file is read once: the bytes hashed are the bytes decoded (a file changed since it
+    /// was planned is stored under the hash of what was read).
     static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, pattern: String) -> ImageRecord {
         let station = StationChecker.stationKey(for: path, pagePattern: pattern)
+        let data: Data
+        // The loader's reading: a FIFO or device put in the file's place since the walk is
+        // refused, never waited on.
+        do { data = try ImageLoader.readFile(path, whole: true) } catch {
+            return ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: error.kind, text: error.description), station: station)
+        }
+        let read = ContentHash.bytes(data), bytes = Int64(data.count)
         do {
-            let page = try scanner.scan(path: path, templateID: templateID)
-            return ImageRecord(path: path, contentHash: hash, size: size, outcome: .page(page), station: station)
+            let page = try scanner.scan(data: data, name: path, templateID: templateID)
+            return ImageRecord(path: path, contentHash: read, size: bytes, outcome: .page(page), station: station)
         } catch {
-            return ImageRecord(path: path, contentHash: hash, size: size, outcome: .error(kind: error.kind, text: error.description), station: station)
+            return ImageRecord(path: path, contentHash: read, size: bytes, outcome: .error(kind: error.kind, text: error.description), station: station)
         }
     }
 
@@ -240,10 +337,23 @@ public struct BatchRunner: Sendable {
     func makePlan(_ entries: [FoundEntry], hashes: [String: HashResult], stored: [String: StoredImage]) -> [Planned] {
         let pattern = options.pagePattern
         func current(_ s: StoredImage) -> Bool { s.readerVersion == versions.reader && s.templatesVersion == versions.templates }
-        // Earlier readings that a copy can be linked to.
-        var byHash: [String: StoredImage] = [:]
-        for s in stored.values.sorted(by: { $0.path < $1.path }) where s.outcome != "duplicate" {
-            if let h = s.contentHash, byHash[h] == nil { byHash[h] = s }
+        // Earlier readings that a copy can be linked to: pages only. A copy of an image that
+        // crashed the reader gets the same error (reading it would crash again).
+        var byHash: [String: StoredImage] = [:], crashedByHash: [String: StoredImage] = [:]
+        var byID: [Int64: StoredImage] = [:]
+        for s in stored.values.sorted(by: { $0.path < $1.path }) {
+            byID[s.id] = s
+            guard let h = s.contentHash else { continue }
+            if s.outcome == "page", byHash[h] == nil { byHash[h] = s }
+            if s.outcome == "error", s.errorKind == "crashed", crashedByHash[h] == nil { crashedByHash[h] = s }
+        }
+        /// Whether the stored row for this path, with these bytes, stands as it is.
+        func done(_ s: StoredImage) -> Bool {
+            switch s.outcome {
+            case "duplicate": return s.duplicateOf.flatMap { byID[$0] }?.outcome == "page"  // never a copy of an error
+            case "error": return !options.retryErrors && (!options.rescan || s.errorKind == "crashed")
+            default: return !options.rescan || current(s)
+            }
         }
         var scheduled: [String: String] = [:]  // hash -> path read in this run
         var plan: [Planned] = []
@@ -251,8 +361,9 @@ public struct BatchRunner: Sendable {
             let path = entry.path
             let station = StationChecker.stationKey(for: path, pagePattern: pattern)
             switch entry {
+            case .skipped: continue
             case .problem(_, let kind, let reason):
-                if let s = stored[path], s.outcome == "error", s.contentHash == nil { plan.append(.skip); continue }
+                if let s = stored[path], s.outcome == "error", s.contentHash == nil, s.errorKind == kind { plan.append(.skip); continue }
                 plan.append(.write(ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: kind, text: "\(path): \(reason)"), station: station)))
             case .file:
                 guard let h = hashes[path] else { continue }
@@ -260,8 +371,14 @@ public struct BatchRunner: Sendable {
                 case .failed(let reason):
                     plan.append(.write(ImageRecord(path: path, contentHash: nil, size: nil, outcome: .error(kind: "unreadable", text: "\(path): \(reason)"), station: station)))
                 case .hash(let hash, let size):
-                    if let s = stored[path], s.contentHash == hash, s.outcome == "duplicate" || !options.rescan || current(s) {
+                    if let s = stored[path], s.contentHash == hash, done(s) {
                         plan.append(.skip)
+                    } else if size > Self.maxFileBytes {
+                        plan.append(.write(ImageRecord(path: path, contentHash: hash, size: size, outcome: .error(kind: "too-large",
+                            text: "\(path): the file is \(size >> 20) MB, more than a page image can be (\(Self.maxFileBytes >> 20) MB): is it a video or an archive?"),
+                            station: station)))
+                    } else if let c = crashedByHash[hash], c.path != path, !options.retryErrors {
+                        plan.append(.write(ImageRecord(path: path, contentHash: hash, size: size, outcome: Self.sameError(as: c, path: path), station: station)))
                     } else if let first = scheduled[hash] {
                         plan.append(.duplicate(path: path, hash: hash, size: size, ofPath: first))
                     } else if let s = byHash[hash], s.path != path, !options.rescan || current(s) {

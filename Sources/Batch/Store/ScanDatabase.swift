@@ -7,12 +7,24 @@ public enum BatchError: Error, CustomStringConvertible {
     case database(String, reason: String)
     case folderNotFound(String)
     case notAFolder(String)
+    /// The file is an SQLite database of another program (or not SQLite at all): never touched.
+    case foreignDatabase(String, reason: String)
+    /// One of our databases with tables or columns missing.
+    case damagedDatabase(String, missing: [String])
+    /// Another scan-c1 holds the database's lock.
+    case busy(String, holder: String)
 
     public var description: String {
         switch self {
         case .database(let p, let why): return "\(p): the batch database cannot be used (\(why)): is it an SQLite file written by scan-c1, on a writable disk?"
-        case .folderNotFound(let p): return "\(p): no such folder"
+        case .folderNotFound(let p): return "\(p): no such folder or file"
         case .notAFolder(let p): return "\(p): not a folder (give the folder that holds the photos)"
+        case .foreignDatabase(let p, let why):
+            return "\(p): not a scan-c1 batch database (\(why)): it is left as it is; give --db a new file name or a database written by `scan-c1 batch`"
+        case .damagedDatabase(let p, let missing):
+            return "\(p): this scan-c1 database has lost part of its schema (missing: \(missing.joined(separator: ", "))): it was changed by another program; keep it for the record and give --db a new file to read the folder again"
+        case .busy(let p, let holder):
+            return "\(p): another scan-c1 is using this database (\(holder)): wait for it to finish, or give this one another --db"
         }
     }
 }
@@ -25,6 +37,19 @@ public struct StoredImage: Sendable {
     public var outcome: String
     public var readerVersion: String
     public var templatesVersion: String
+    public var errorKind: String?
+    public var errorText: String?
+    public var duplicateOf: Int64?
+}
+
+/// A page whose reading started and was never recorded: the batch died while reading it.
+public struct Attempt: Sendable {
+    public var path: String
+    public var contentHash: String?
+    public var runID: Int64
+    public var slot: Int
+    /// Batches that died while reading it, before this one.
+    public var deaths: Int
 }
 
 /// What one image came to, ready to be written in one transaction.
@@ -61,17 +86,108 @@ public final class ScanDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
 
+    /// Opens (or creates) a batch database. An existing file is first looked at read-only: a
+    /// database of another program (or a file that is not SQLite) is refused untouched. Ours
+    /// are migrated in one IMMEDIATE transaction (two batches starting on a fresh file do not
+    /// both create the tables) and their schema is checked.
     public init(path: String) throws(BatchError) {
         self.path = path
+        guard !path.isEmpty else { throw .database(path, reason: "no file name given") }
+        try Self.checkOwnership(path)
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
+        // WAL with synchronous NORMAL: a commit survives the process dying (crash, kill -9), not
+        // a power cut, which may lose the last pages (read again by the next run) but never
+        // leaves the file inconsistent. Two commits per page (started, then its rows) cost no fsync.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
         } catch {
             throw .database(path, reason: "\(error)")
         }
+        try migrate()
+        try checkSchema()
+    }
+
+    /// The tables of a database, and whether it is ours, looked at without writing to it.
+    static func checkOwnership(_ path: String) throws(BatchError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }  // a new file
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .foreignDatabase(path, reason: "it is a folder") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .foreignDatabase(path, reason: "not a regular file") }
+        guard st.st_size > 0 else { return }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            let verdict = try queue.read { db in try Self.ownership(db) }
+            try queue.close()
+            if let why = verdict { throw BatchError.foreignDatabase(path, reason: why) }
+        } catch let error as BatchError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw .foreignDatabase(path, reason: "not an SQLite database")
+        } catch {
+            throw .database(path, reason: "\(error)")
+        }
+    }
+
+    /// nil when the database is ours (marked, or an unmarked one of an earlier scan-c1) or
+    /// empty; otherwise why it is not.
+    static func ownership(_ db: Database) throws -> String? {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if id == Schema.applicationID { return nil }
+        if id != 0 { return String(format: "its application id is 0x%08x, not scan-c1's", id) }
+        let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
+        if tables.isEmpty { return nil }
+        // Before the application id was set (versions up to 0.1.0): our migrations and tables.
+        if tables.isSuperset(of: ["grdb_migrations", "runs", "images"]),
+           try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains("v1") {
+            return nil
+        }
+        let names = tables.sorted()
+        return "it holds other tables: \(names.prefix(6).joined(separator: ", "))\(names.count > 6 ? ", …" : "")"
+    }
+
+    /// Adds the migrations not yet applied, and marks the database as ours, all or nothing.
+    func migrate() throws(BatchError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    if let why = try Self.ownership(db) { throw BatchError.foreignDatabase(path, reason: why) }
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                    let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                    for m in Schema.migrations where !applied.contains(m.id) {
+                        try db.execute(sql: m.sql)
+                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [m.id])
+                    }
+                    if try Int32.fetchOne(db, sql: "PRAGMA application_id") != Schema.applicationID {
+                        try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+                    }
+                    return .commit
+                }
+            }
+        } catch let error as BatchError {
+            throw error
+        } catch {
+            throw .database(path, reason: "\(error)")
+        }
+    }
+
+    /// Every table and column this version uses is there.
+    func checkSchema() throws(BatchError) {
+        let missing = try read { db -> [String] in
+            var out: [String] = []
+            for (table, columns) in Schema.required.sorted(by: { $0.key < $1.key }) {
+                let have = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String })
+                if have.isEmpty { out.append("table \(table)"); continue }
+                out += columns.filter { !have.contains($0) }.map { "column \(table).\($0)" }
+            }
+            return out
+        }
+        if !missing.isEmpty { throw .damagedDatabase(path, missing: missing) }
     }
 
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
@@ -102,15 +218,72 @@ public final class ScanDatabase: Sendable {
         }
     }
 
+    /// Closes the runs left `running` by batches that died (only called under the lock, when
+    /// no other batch can be running): `crashed` for the one that noted a crash, else `killed`.
+    public func closeDeadRuns(crashedRun: Int64?) throws(BatchError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE runs SET outcome = CASE WHEN id = ? THEN 'crashed' ELSE 'killed' END, finished_at = ? WHERE outcome = 'running'
+                """, arguments: [crashedRun, Self.now()])
+        }
+    }
+
+    /// Gives stored rows their resolved paths (and their pages the station key of it).
+    public func renamePaths(_ renames: [(from: String, to: String, station: String)]) throws(BatchError) {
+        try write { db in
+            for r in renames {
+                try db.execute(sql: "UPDATE images SET path = ? WHERE path = ?", arguments: [r.to, r.from])
+                try db.execute(sql: "UPDATE pages SET station = ? WHERE image_id = (SELECT id FROM images WHERE path = ?)",
+                               arguments: [r.station, r.to])
+            }
+        }
+    }
+
+    // MARK: attempts
+
+    /// Notes, committed, that a page is about to be read by worker `slot` of run `runID`.
+    public func markStarted(path: String, contentHash: String, runID: Int64, slot: Int) throws(BatchError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO attempts (path, content_hash, run_id, slot, started_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash, run_id = excluded.run_id,
+                    slot = excluded.slot, started_at = excluded.started_at
+                """, arguments: [path, contentHash, runID, slot, Self.now()])
+        }
+    }
+
+    /// The readings started and never recorded (pages in flight when a batch died).
+    public func attempts() throws(BatchError) -> [Attempt] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT path, content_hash, run_id, slot, deaths FROM attempts ORDER BY path").map {
+                Attempt(path: $0["path"], contentHash: $0["content_hash"], runID: $0["run_id"], slot: $0["slot"], deaths: $0["deaths"])
+            }
+        }
+    }
+
+    /// One more batch died while reading this page; or, with `forget`, it is gone.
+    public func attemptSurvived(_ path: String, forget: Bool = false) throws(BatchError) {
+        try write { db in
+            if forget {
+                try db.execute(sql: "DELETE FROM attempts WHERE path = ?", arguments: [path])
+            } else {
+                try db.execute(sql: "UPDATE attempts SET deaths = deaths + 1 WHERE path = ?", arguments: [path])
+            }
+        }
+    }
+
     // MARK: images
 
     public func images() throws(BatchError) -> [String: StoredImage] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, path, content_hash, outcome, reader_version, templates_version FROM images")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, path, content_hash, outcome, reader_version, templates_version, error_kind, error_text, duplicate_of FROM images
+                """)
             var out: [String: StoredImage] = [:]
             for r in rows {
                 let image = StoredImage(id: r["id"], path: r["path"], contentHash: r["content_hash"], outcome: r["outcome"],
-                                        readerVersion: r["reader_version"], templatesVersion: r["templates_version"])
+                                        readerVersion: r["reader_version"], templatesVersion: r["templates_version"],
+                                        errorKind: r["error_kind"], errorText: r["error_text"], duplicateOf: r["duplicate_of"])
                 out[image.path] = image
             }
             return out
@@ -140,6 +313,7 @@ public final class ScanDatabase: Sendable {
                 """, arguments: [record.path, record.contentHash, record.size, outcome, kind, text, duplicateOf,
                                  versions.reader, versions.templates, runID, Self.now()])
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM images WHERE path = ?", arguments: [record.path])!
+            try db.execute(sql: "DELETE FROM attempts WHERE path = ?", arguments: [record.path])
             try db.execute(sql: "DELETE FROM pages WHERE image_id = ?", arguments: [id])
             guard case .page(let page) = record.outcome else { return id }
             let r = page.registration

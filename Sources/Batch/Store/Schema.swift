@@ -1,11 +1,44 @@
 import GRDB
 
-/// The batch database's tables (documented in docs/batch-database.md). Migrations only ever add.
+/// The batch database's tables (documented in docs/batch-database.md). Migrations only ever add;
+/// they are recorded in `grdb_migrations` as GRDB's migrator does (the previous versions used it
+/// and still open a database migrated here: they ignore the migrations they do not know).
 enum Schema {
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
-            try db.execute(sql: """
+    /// `PRAGMA application_id` of a scan-c1 batch database: "SC1B". A non-empty database
+    /// without it (and without our tables) belongs to another program and is never touched.
+    static let applicationID: Int32 = 0x5343_3142
+
+    /// Migrations in order: identifier and SQL.
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2)]
+
+    /// Tables and the columns this version reads and writes: checked on every open.
+    static let required: [String: [String]] = [
+        "runs": ["id", "started_at", "finished_at", "outcome", "folder", "tool_version", "reader_version", "templates_version", "options"],
+        "images": ["id", "path", "content_hash", "size", "outcome", "error_kind", "error_text", "duplicate_of",
+                   "reader_version", "templates_version", "run_id", "processed_at"],
+        "pages": ["image_id", "station", "template", "status", "quarter_turns", "coverage", "residual", "marks_found",
+                  "transform", "decode_ms", "registration_ms", "cleaning_ms", "reading_ms", "checks_ms", "total_ms", "result"],
+        "fields": ["image_id", "field", "label", "value", "status", "reasons", "first_reading", "boxes"],
+        "rules": ["image_id", "position", "rule", "label", "soft", "outcome", "numbers", "fields"],
+        "stations": ["key", "status", "pages", "station_rules", "failed_rules", "updated_at"],
+        "corrections": ["id", "image_id", "field", "value", "original_value", "original_status", "reason", "created_at"],
+        "attempts": ["path", "content_hash", "run_id", "slot", "started_at", "deaths"],
+    ]
+
+    /// Pages whose reading has started and not been recorded: what was being read when a batch
+    /// died. Written (committed) before a page is read, deleted with its image row.
+    static let v2 = """
+            CREATE TABLE attempts (
+                path TEXT PRIMARY KEY,
+                content_hash TEXT,
+                run_id INTEGER NOT NULL,
+                slot INTEGER NOT NULL,                        -- the worker reading it
+                started_at TEXT NOT NULL,
+                deaths INTEGER NOT NULL DEFAULT 0             -- batches that died while reading it
+            );
+            """
+
+    static let v1 = """
             CREATE TABLE runs (
                 id INTEGER PRIMARY KEY,
                 started_at TEXT NOT NULL,
@@ -86,8 +119,5 @@ enum Schema {
                 reason TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
-            """)
-        }
-        return m
-    }
+            """
 }

@@ -141,6 +141,31 @@ public struct EvalReport: Sendable, Codable {
         try c.encode(pages, forKey: .pages)
     }
 
+    /// The pages that went worst, at most `limit`, worst first: pages that could not be read,
+    /// then by silent errors, wrong fields, misread boxes (even where the rules put the value
+    /// right) and fields sent to review or missing. Pages with none of these are left out.
+    public func worstPages(_ limit: Int) -> [Page] {
+        func badness(_ p: Page) -> [Int] {
+            [p.error != nil ? 1 : 0, p.fields.filter(\.silentError).count, p.fields.count - p.fieldsCorrect,
+             p.fields.reduce(0) { $0 + $1.boxes - $1.boxesCorrect }, p.fields.filter { $0.status >= .review }.count]
+        }
+        let scored = pages.map { ($0, badness($0)) }.filter { $0.1.contains { $0 > 0 } }
+        return scored.sorted { a, b in a.1 != b.1 ? b.1.lexicographicallyPrecedes(a.1) : a.0.file < b.0.file }.prefix(limit).map(\.0)
+    }
+
+    /// A warning when `baseline` was measured on other pages than this report (another folder,
+    /// pages added or removed): its totals are then not comparable. Pages are matched by file
+    /// name and template, so the same folder given by another path still matches.
+    public func coverageWarning(against baseline: EvalReport) -> String? {
+        func keys(_ r: EvalReport) -> Set<String> {
+            Set(r.pages.map { "\(($0.file as NSString).lastPathComponent)|\($0.template)" })
+        }
+        let now = keys(self), before = keys(baseline)
+        guard now != before else { return nil }
+        let both = now.intersection(before).count
+        return "the baseline was measured on other pages (\(both) in both, \(now.count - both) only in this run, \(before.count - both) only in the baseline): the totals compared are not of the same pages"
+    }
+
     /// Differences from an earlier report that count as regressions: field accuracy or whole-page
     /// accuracy down by more than `tolerance`, any new silent error, review rate up by more than
     /// `tolerance`, more pages that could not be read.

@@ -4,23 +4,35 @@ import Foundation
 
 /// Loads images by their content, never by their file name (KPU published JPEG data as `.png`).
 public struct ImageLoader: Sendable {
-    /// Refuse images with more pixels than this (a 12 MP photo is 12,000,000).
+    /// Refuse images with more pixels than this (a 12 MP photo is 12,000,000); never more than
+    /// `pixelCeiling`, whatever is asked.
     public var maxPixels: Int
     /// Decode large JPEGs shrunk inside the DCT so that the longer side is at least this.
     public var workingLongSide: Int
+
+    /// The most pixels a page may have, whatever `maxPixels` says (a 1200 dpi A4 scan is 140
+    /// million): decoding holds up to 6 bytes a pixel (Leptonica's 32-bit picture, its gray
+    /// copy, ours), once per batch worker, so beyond this a page would not fit in memory and
+    /// the process would abort in an allocation ("failed to allocate"). Checked from the
+    /// header, before any pixel is allocated.
+    public static let pixelCeiling = 250_000_000
 
     public init(maxPixels: Int = 64_000_000, workingLongSide: Int = 2400) {
         self.maxPixels = maxPixels
         self.workingLongSide = workingLongSide
     }
 
-    public enum Format: String, Sendable { case jpeg, png, other }
+    /// `maxPixels` within `pixelCeiling`.
+    var pixelLimit: Int { max(0, min(maxPixels, Self.pixelCeiling)) }
 
-    /// Sniffs the format from the first bytes.
+    public enum Format: String, Sendable { case jpeg, png, heif, other }
+
+    /// Sniffs the format from the first bytes (HEIC/AVIF: the brands of the leading ftyp box).
     public static func sniff(_ data: Data) -> Format? {
         let b = [UInt8](data.prefix(12))
         if b.count >= 3, b[0] == 0xFF, b[1] == 0xD8, b[2] == 0xFF { return .jpeg }
         if b.count >= 8, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] { return .png }
+        if HEIFCodec.isHEIF(data) { return .heif }
         if b.count >= 4, (b[0..<4] == [0x49, 0x49, 0x2A, 0x00] || b[0..<4] == [0x4D, 0x4D, 0x00, 0x2A]) { return .other } // TIFF
         if b.count >= 2, b[0] == 0x42, b[1] == 0x4D { return .other } // BMP
         if b.count >= 4, b[0..<4] == [0x47, 0x49, 0x46, 0x38] { return .other } // GIF
@@ -31,16 +43,64 @@ public struct ImageLoader: Sendable {
 
     /// Reads and decodes `path` to grayscale, honouring EXIF orientation.
     public func load(_ path: String) throws(FormScanError) -> LoadedImage {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDir) else { throw .fileNotFound(path) }
-        if isDir.boolValue { throw .fileUnreadable(path, reason: "it is a folder") }
-        guard fm.isReadableFile(atPath: path) else { throw .fileUnreadable(path, reason: "permission denied") }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
-            throw .fileUnreadable(path, reason: error.localizedDescription)
+        try decode(try Self.readFile(path), name: path)
+    }
+
+    /// The bytes of the regular file at `path`, read once into memory (not mapped, so they
+    /// cannot change while they are hashed and decoded). A FIFO, a device or a socket is
+    /// refused from `stat` before it is opened, and the file is opened non-blocking and
+    /// checked again on the open descriptor, so a FIFO put in its place never blocks us.
+    /// With `whole`, a file that is no image is read to its end too (the batch stores the hash
+    /// of the bytes read, which must be the whole file's).
+    public static func readFile(_ path: String, whole: Bool = false) throws(FormScanError) -> Data {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            let e = errno
+            if e == ENOENT || e == ENOTDIR || e == ELOOP { throw .fileNotFound(path) }
+            throw .fileUnreadable(path, reason: e == EACCES ? "permission denied" : String(cString: strerror(e)))
         }
-        return try decode(data, name: path)
+        try refuseIfNotRegular(st, path)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { throw .fileNotFound(path) }
+            throw .fileUnreadable(path, reason: e == EACCES || e == EPERM ? "permission denied" : String(cString: strerror(e)))
+        }
+        defer { close(fd) }
+        if fstat(fd, &st) != 0 { throw .fileUnreadable(path, reason: String(cString: strerror(errno))) }
+        try refuseIfNotRegular(st, path)
+        var data = Data()
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunk) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .fileUnreadable(path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            if data.isEmpty {
+                // A file that is not an image is refused from its first bytes, not read whole.
+                data.reserveCapacity(max(Int(st.st_size), n))
+                data.append(contentsOf: buffer[0..<n])
+                if !whole, data.count >= 16, sniff(data) == nil { return data }
+            } else {
+                data.append(contentsOf: buffer[0..<n])
+            }
+        }
+        return data
+    }
+
+    private static func refuseIfNotRegular(_ st: stat, _ path: String) throws(FormScanError) {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw .fileUnreadable(path, reason: "it is a folder")
+        case S_IFIFO: throw .notARegularFile(path, what: "a FIFO (named pipe)")
+        case S_IFCHR: throw .notARegularFile(path, what: "a character device")
+        case S_IFBLK: throw .notARegularFile(path, what: "a block device")
+        case S_IFSOCK: throw .notARegularFile(path, what: "a socket")
+        default: throw .notARegularFile(path, what: "not a file")
+        }
     }
 
     /// Decodes in-memory image data; `name` is used in error messages.
@@ -48,10 +108,12 @@ public struct ImageLoader: Sendable {
         if data.isEmpty { throw .emptyFile(name) }
         guard let format = Self.sniff(data) else { throw .notAnImage(name) }
         let loaded: LoadedImage
+        let limit = pixelLimit
         switch format {
-        case .jpeg: loaded = try JPEGCodec.decode(data, name: name, maxPixels: maxPixels, workingLongSide: workingLongSide)
-        case .png: loaded = try PNGCodec.decode(data, name: name, maxPixels: maxPixels)
-        case .other: loaded = try LeptonicaCodec.decode(data, name: name, maxPixels: maxPixels)
+        case .jpeg: loaded = try JPEGCodec.decode(data, name: name, maxPixels: limit, workingLongSide: workingLongSide)
+        case .png: loaded = try PNGCodec.decode(data, name: name, maxPixels: limit)
+        case .heif: loaded = try HEIFCodec.decode(data, name: name, maxPixels: limit)
+        case .other: loaded = try LeptonicaCodec.decode(data, name: name, maxPixels: limit)
         }
         return loaded
     }
@@ -76,8 +138,7 @@ enum JPEGCodec {
         let infoRC = data.withUnsafeBytes { raw in
             CScanShim_jpegInfo(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &w, &h, &orientation, &message, message.count)
         }
-        if infoRC == Int32(CScanShim_TRUNCATED) { throw .truncatedImage(name) }
-        if infoRC != Int32(CScanShim_OK) { throw .corruptImage(name, reason: cString(message)) }
+        if infoRC != Int32(CScanShim_OK) { throw error(infoRC, name, message) }
         if Int(w) * Int(h) > maxPixels { throw .imageTooLarge(name, width: Int(w), height: Int(h), limit: maxPixels) }
         var denom: Int32 = 1
         while denom < 8, Int(max(w, h)) / Int(denom * 2) >= workingLongSide { denom *= 2 }
@@ -87,12 +148,8 @@ enum JPEGCodec {
             CScanShim_decodeJPEGGray(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, denom, UInt64(maxPixels),
                                      &pixels, &ow, &oh, &message, message.count)
         }
-        switch Int(rc) {
-        case Int(CScanShim_OK): break
-        case Int(CScanShim_TRUNCATED): throw .truncatedImage(name)
-        case Int(CScanShim_TOO_LARGE): throw .imageTooLarge(name, width: Int(w), height: Int(h), limit: maxPixels)
-        default: throw .corruptImage(name, reason: cString(message))
-        }
+        if rc == Int32(CScanShim_TOO_LARGE) { throw .imageTooLarge(name, width: Int(w), height: Int(h), limit: maxPixels) }
+        if rc != Int32(CScanShim_OK) { throw error(rc, name, message) }
         guard let pixels else { throw .corruptImage(name, reason: "no pixels") }
         defer { CScanShim_free(pixels) }
         let buffer = [UInt8](UnsafeBufferPointer(start: pixels, count: Int(ow) * Int(oh)))
@@ -100,6 +157,17 @@ enum JPEGCodec {
         image = Orientation.apply(exif: Int(orientation), to: image)
         return LoadedImage(image: image, originalWidth: Int(w), originalHeight: Int(h),
                            exifOrientation: orientation == 0 ? 1 : Int(orientation), format: .jpeg)
+    }
+
+    /// The typed error for a shim outcome other than OK and TOO_LARGE.
+    private static func error(_ rc: Int32, _ name: String, _ message: [CChar]) -> FormScanError {
+        let why = cString(message)
+        switch Int(rc) {
+        case Int(CScanShim_TRUNCATED): return .truncatedImage(name)
+        case Int(CScanShim_DAMAGED): return .damagedImage(name, reason: "libjpeg: " + why)
+        case Int(CScanShim_UNSUPPORTED): return .unsupportedImage(name, format: "JPEG", reason: why)
+        default: return .corruptImage(name, reason: why)
+        }
     }
 
     /// Encodes gray (1 component) or RGB (3) pixels as JPEG.

@@ -1,4 +1,5 @@
 import CLeptonica
+import CScanShim
 import DigitReader
 import Foundation
 
@@ -26,18 +27,52 @@ struct Pix: ~Copyable {
 /// Every Leptonica call lives in this file.
 enum LeptonicaCodec {
     /// Leptonica reports problems on stderr by default; we report them as Swift errors instead.
-    private static let silenced: Void = { _ = setMsgSeverity(Int32(L_SEVERITY_NONE)) }()
+    /// Its severity-graded messages are turned off; what it prints regardless (lept_stderr, e.g.
+    /// "Bad file: amount too big" from its TIFF reader) is kept per thread by the shim.
+    private static let silenced: Void = {
+        _ = setMsgSeverity(Int32(L_SEVERITY_NONE))
+        leptSetStderrHandler(CScanShim_keepLeptonicaMessage)
+    }()
+
+    /// What Leptonica said on this thread since the last call, on one line ("" for nothing).
+    private static func takeMessages() -> String {
+        var buffer = [CChar](repeating: 0, count: 512)
+        _ = CScanShim_takeLeptonicaMessages(&buffer, buffer.count)
+        return cString(buffer).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// `reason`, with what Leptonica said about it.
+    private static func reason(_ reason: String) -> String {
+        let said = takeMessages()
+        return said.isEmpty ? reason : reason + ": Leptonica: " + said
+    }
 
     static func decode(_ data: Data, name: String, maxPixels: Int) throws(FormScanError) -> LoadedImage {
         _ = silenced
+        _ = takeMessages() // anything left from other work on this thread is not about this file
+        // Leptonica reads uncompressed BMP files only: RLE (what ImageMagick writes for 8-bit
+        // BMPs) or bit fields are valid files it cannot read, not damaged ones.
+        let b = [UInt8](data.prefix(34))
+        if b.count == 34, b[0] == 0x42, b[1] == 0x4D {
+            let compression = UInt32(b[30]) | UInt32(b[31]) << 8 | UInt32(b[32]) << 16 | UInt32(b[33]) << 24
+            let names: [UInt32: String] = [1: "RLE8", 2: "RLE4", 3: "bit fields", 4: "JPEG", 5: "PNG", 6: "alpha bit fields"]
+            if compression != 0 {
+                throw .unsupportedImage(name, format: "BMP", reason: (names[compression] ?? "compression \(compression)") + " compression")
+            }
+        }
         var format: Int32 = 0, w: Int32 = 0, h: Int32 = 0, bps: Int32 = 0, spp: Int32 = 0, cmap: Int32 = 0
         let headerRC = data.withUnsafeBytes { raw in
             pixReadHeaderMem(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &format, &w, &h, &bps, &spp, &cmap)
         }
-        guard headerRC == 0 else { throw .corruptImage(name, reason: "unreadable image header") }
+        guard headerRC == 0 else { throw .corruptImage(name, reason: reason("unreadable image header")) }
         if Int(w) * Int(h) > maxPixels { throw .imageTooLarge(name, width: Int(w), height: Int(h), limit: maxPixels) }
         let raw = data.withUnsafeBytes { raw in pixReadMem(raw.bindMemory(to: UInt8.self).baseAddress, raw.count) }
-        let pix = try Pix(taking: raw, orThrow: .corruptImage(name, reason: "Leptonica could not decode it"))
+        let said = takeMessages()
+        let pix = try Pix(taking: raw, orThrow: .corruptImage(name, reason: "Leptonica could not decode it" + (said.isEmpty ? "" : ": Leptonica: " + said)))
+        // With its graded messages off, Leptonica prints only when its reader hit bad data (a
+        // TIFF strip past the end of the file) even if it made a picture of the rest anyway.
+        if !said.isEmpty { throw .damagedImage(name, reason: "Leptonica: " + said) }
         let gray = try Pix(taking: pix.withUnsafePointer { pixConvertTo8($0, 0) },
                            orThrow: .corruptImage(name, reason: "cannot convert to 8-bit gray"))
         let image: GrayImage = gray.withUnsafePointer { p in
@@ -66,6 +101,7 @@ final class BitmapFont: @unchecked Sendable {
     /// `size`: Leptonica's point sizes 4, 6, 8 … 20 (at 300 ppi: 10 is about 20 px tall).
     init?(size: Int) {
         _ = setMsgSeverity(Int32(L_SEVERITY_NONE))
+        leptSetStderrHandler(CScanShim_keepLeptonicaMessage)
         guard let b = bmfCreate(nil, Int32(size)) else { return nil }
         bmf = b
     }

@@ -29,6 +29,16 @@ public final class PageScanner {
     /// `scan`, also returning the image as registered (turned upright; the result's transform
     /// maps template coordinates into it), for annotated pictures.
     public func scanKeepingPage(path: String, templateID: String? = nil) throws(FormScanError) -> (result: PageResult, page: GrayImage) {
+        try scanKeepingPage(path: path, data: nil, templateID: templateID)
+    }
+
+    /// `scan` of a file's bytes already in memory (`name` names it in the result and errors):
+    /// the batch hashes the very bytes it decodes, read once.
+    public func scan(data: Data, name: String, templateID: String? = nil) throws(FormScanError) -> PageResult {
+        try scanKeepingPage(path: name, data: data, templateID: templateID).result
+    }
+
+    func scanKeepingPage(path: String, data: Data?, templateID: String?) throws(FormScanError) -> (result: PageResult, page: GrayImage) {
         var timings = Timings()
         var clock = ContinuousClock.now
         func lap() -> Double {
@@ -37,7 +47,8 @@ public final class PageScanner {
             clock = now
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
-        let loaded = try loader.load(path)
+        let loaded: LoadedImage
+        if let data { loaded = try loader.decode(data, name: path) } else { loaded = try loader.load(path) }
         timings.decode = lap()
         let image = loaded.image
         // Under 400 px a side nothing can be read (a plano sheet's boxes at 490 px are 8 px
