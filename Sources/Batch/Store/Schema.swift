@@ -88,6 +88,7 @@ enum Schema {
             );
             """)
         }
+        ReviewSchema.register(in: &m)
         return m
     }
 }
