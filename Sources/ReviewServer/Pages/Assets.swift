@@ -129,7 +129,7 @@ enum Assets {
           if (undo) { ev.preventDefault(); undo.submit(); }
           return;
         }
-        if (ev.key === "Enter" && !form) {
+        if (ev.key === "Enter" && !form && !/^(INPUT|SELECT|BUTTON|TEXTAREA|A)$/.test(ev.target.tagName)) {
           var next = document.getElementById("next-station") || document.getElementById("first");
           if (next) { ev.preventDefault(); window.location.assign(next.href); }
         }
