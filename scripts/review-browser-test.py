@@ -24,13 +24,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", default=os.path.join(ROOT, ".build/debug/scan-c1"))
     ap.add_argument("--out", default=os.path.join(ROOT, ".build/review-screens"))
-    ap.add_argument("--station", default="kubu-02")
+    # Every kpu-2019 station is read without a field in review by the shipped readers; the
+    # phone-photo rendition of karanghampa-01's Lembar 1 has four, with failing rules.
+    ap.add_argument("--pages", nargs="+", default=["SampleScans/generated-photos/karanghampa-01-v5-lembar1.jpg"])
+    ap.add_argument("--template", default="c1-ppwp-2019-lembar1")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    samples = os.path.join(ROOT, "SampleScans/kpu-2019")
     work = tempfile.mkdtemp(prefix="scan-c1-review-browser-")
     db = os.path.join(work, "review.sqlite")
-    pages = [os.path.join(samples, f"{args.station}-lembar{n}.jpg") for n in (1, 2)]
+    pages = [os.path.join(ROOT, p) for p in args.pages]
     truth = {}
     for p in pages:
         t = json.load(open(p[:-4] + ".truth.json"))
@@ -42,7 +44,7 @@ def main():
         if not cond:
             failures.append(what)
 
-    server = subprocess.Popen([args.tool, "review", *pages, "--db", db, "--port", "0"], stdout=subprocess.PIPE,
+    server = subprocess.Popen([args.tool, "review", *pages, "-t", args.template, "--db", db, "--port", "0"], stdout=subprocess.PIPE,
                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     driver = None
     try:
