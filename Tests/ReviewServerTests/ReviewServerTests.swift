@@ -103,6 +103,36 @@ import Testing
         #expect(try db.reviewAnswers(includingUndone: true).last?.undoneAt != nil)
         #expect(try db.reviewAnswers().isEmpty)
     }
+
+    /// `Origin: null` (what a browser sends for an opaque origin) is let through on a write only
+    /// to the CSRF check, which decides; another site's Origin is refused even with the right
+    /// token; the pages ask for a same-origin referrer (so a browser names our origin).
+    @Test func originNullIsDecidedByTheCSRFToken() async throws {
+        let fixture = try await ReviewFixture.shared()
+        let server = try ServerProcess(db: fixture.db)
+        defer { server.stop() }
+        let base = server.base
+        let jar = try Curl.get(server.url).setCookies.map { $0.split(separator: ";")[0] }.joined(separator: "; ")
+        let queue = try Curl.get(base + "/", cookie: jar)
+        #expect(queue.header("referrer-policy") == "same-origin")
+        let csrf = try #require(try Curl.get(base + "/name?next=/", cookie: jar).csrf)
+
+        let nullBad = try Curl.post(base + "/name", form: "name=Siti&csrf=\(String(repeating: "0", count: csrf.count))", cookie: jar, origin: "null")
+        #expect(nullBad.status == 403)
+        #expect(try Curl.post(base + "/name", form: "name=Siti", cookie: jar, origin: "null").status == 403)
+        let foreign = try Curl.post(base + "/name", form: "name=Siti&csrf=\(csrf)", cookie: jar, origin: "http://evil.example")
+        #expect(foreign.status == 403)
+        #expect(try Curl.post(base + "/name", form: "name=Siti&csrf=\(csrf)", cookie: jar, origin: "http://127.0.0.1:\(server.port + 1)").status == 403)
+        #expect(try Curl.get(base + "/", cookie: jar, origin: "null").status == 403)             // a read has no token to decide
+        // Nothing of the refused posts stuck: no name is shown for the session.
+        #expect(try !Curl.get(base + "/", cookie: jar).body.contains("class=\"person\""))
+
+        let nullGood = try Curl.post(base + "/name", form: "name=Siti&csrf=\(csrf)&next=/", cookie: jar, origin: "null")
+        #expect(nullGood.status == 303)
+        #expect(nullGood.header("location") == "/")
+        #expect(try Curl.post(base + "/name", form: "name=Siti&csrf=\(csrf)&next=/", cookie: jar, origin: base).status == 303)
+        #expect(try Curl.get(base + "/", cookie: jar).body.contains("<span class=\"person\">Siti</span>"))
+    }
 }
 
 /// A batch database of one real station, read once for the suite.
@@ -199,16 +229,18 @@ enum Curl {
         }
     }
 
-    static func get(_ url: String, cookie: String? = nil, host: String? = nil) throws -> Reply {
+    static func get(_ url: String, cookie: String? = nil, host: String? = nil, origin: String? = nil) throws -> Reply {
         var args = [url]
         if let cookie { args += ["-H", "Cookie: \(cookie)"] }
+        if let origin { args += ["-H", "Origin: \(origin)"] }
         if let host { args = [url.replacingOccurrences(of: host.split(separator: ":")[0], with: "127.0.0.1"), "-H", "Host: \(host)"] }
         return try run(args)
     }
 
-    static func post(_ url: String, form: String, cookie: String, json: Bool = false) throws -> Reply {
+    static func post(_ url: String, form: String, cookie: String, json: Bool = false, origin: String? = nil) throws -> Reply {
         var args = [url, "-H", "Cookie: \(cookie)", "--data-binary", "@-", "-H", "Content-Type: application/x-www-form-urlencoded"]
         if json { args += ["-H", "Accept: application/json"] }
+        if let origin { args += ["-H", "Origin: \(origin)"] }
         return try run(args, input: form)
     }
 

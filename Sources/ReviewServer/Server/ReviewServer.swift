@@ -31,6 +31,7 @@ struct PageError: Error {
 public final class ReviewServer: Sendable {
     static let maxBody = 16 * 1024
     static let maxURI = 4096
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     let model: ReviewModel
     let images: PageImages
@@ -150,7 +151,12 @@ struct Guard: RouterMiddleware {
         let authority = request.head.authority ?? ""
         let mine = Set(["127.0.0.1:\(port.port)", "localhost:\(port.port)", "[::1]:\(port.port)", "\(host):\(port.port)", "[\(host)]:\(port.port)"])
         guard mine.contains(authority) else { throw PageError(status: .forbidden, message: text.forbidden, log: "refused: Host '\(authority)'") }
-        if let origin = request.headers[.origin], origin != "http://\(authority)" {
+        // A write's Origin must be ours or `null`: a browser sends `null` for an opaque origin
+        // (a sandboxed frame, a file, some privacy settings), which says nothing either way, so
+        // such a write is let through only to the CSRF check below, which it must pass like
+        // every write. Another site's Origin is refused outright, and so is `null` on a read.
+        let isWrite = request.method != .get && request.method != .head
+        if let origin = request.headers[.origin], origin != "http://\(authority)", !(origin == "null" && isWrite) {
             throw PageError(status: .forbidden, message: text.forbidden, log: "refused: Origin '\(origin)'")
         }
         if let given = query["token"] {
@@ -170,13 +176,24 @@ struct Guard: RouterMiddleware {
             context.sessionID = id
             setCookies.append("\(sessionCookie)=\(id); Path=/; HttpOnly; SameSite=Strict")
         }
+        guard isWrite else { return try await next(request, context) }
+        // Every write carries the session's CSRF token, in the form or the page script's header
+        // (the body, at most maxBody bytes, stays readable for the route).
+        var request = request
+        let buffer = try await request.collectBody(upTo: ReviewServer.maxBody)
+        let given = Form.parse(String(buffer: buffer))["csrf"] ?? request.headers[ReviewServer.csrfHeader] ?? ""
+        guard let session = server.sessions.get(context.sessionID), Secrets.equal(given, session.csrf) else {
+            throw PageError(status: .forbidden, message: text.csrf, log: "refused: CSRF token missing or wrong (Origin '\(request.headers[.origin] ?? "none")')")
+        }
         return try await next(request, context)
     }
 
     static func secure(_ headers: inout HTTPFields) {
         headers[.contentSecurityPolicy] = "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on this
+        // page's own form posts; other sites still get no referrer.
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
     }

@@ -17,6 +17,8 @@ extension ReviewServer {
         router.get("/image/page") { request, context in try self.pageImage(request, context) }
         router.get("/image/box") { request, context in try self.boxImage(request, context) }
         router.get("/assets/review.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
+        // Browsers ask for it on their own: nothing to show, and no error logged for it.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/assets/review.js") { _, _ in Self.asset(Assets.js, type: "text/javascript; charset=utf-8") }
     }
 
@@ -54,9 +56,10 @@ extension ReviewServer {
         var request = request
         let buffer = try await request.collectBody(upTo: Self.maxBody)
         let form = Form.parse(String(buffer: buffer))
-        // The session's CSRF token, in the form (or the header the page's script sends).
+        // The session's CSRF token, in the form (or the header the page's script sends): the
+        // Guard checked it already; checked again here so a write never depends on one place.
         let session = sessions.get(context.sessionID)
-        let given = form["csrf"] ?? request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
+        let given = form["csrf"] ?? request.headers[Self.csrfHeader] ?? ""
         guard let session, Secrets.equal(given, session.csrf) else {
             throw PageError(status: .forbidden, message: ReviewText(context.lang).csrf, log: "refused: CSRF token missing or wrong")
         }
