@@ -58,7 +58,9 @@ struct FieldScreen: Sendable {
         rules = lines
     }
 
-    /// The rule's two sides evaluated with the station's current numbers.
+    /// The rule's two sides evaluated with the station's current numbers, a number set aside
+    /// as the misread one included: the person sees by how much the rule misses with it (the
+    /// outcome shown is still the checks' own).
     static func line(_ r: RuleResult, on pageIndex: Int, station: Station, store: TemplateStore) -> RuleLine {
         let page = station.pages[pageIndex]
         let template = try? store.template(page.template)
@@ -66,12 +68,9 @@ struct FieldScreen: Sendable {
         func value(_ id: String) -> Int? {
             if let dot = id.lastIndex(of: ".") {
                 let t = String(id[..<dot]), f = String(id[id.index(after: dot)...])
-                guard let other = station.pages.first(where: { $0.template == t }), let field = other.result.fields[f],
-                      field.setAside != true else { return nil }
-                return field.value
+                return station.pages.first(where: { $0.template == t })?.result.fields[f]?.value
             }
-            guard let field = page.result.fields[id], field.setAside != true else { return nil }
-            return field.value
+            return page.result.fields[id]?.value
         }
         var line = RuleLine(label: r.label, numbers: r.numbers, outcome: r.outcome, soft: r.soft, left: nil, right: nil, relation: nil,
                             leftText: r.numbers, rightIsSingle: false)
