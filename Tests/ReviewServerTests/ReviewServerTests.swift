@@ -95,6 +95,17 @@ import Testing
         let mine = try #require(answers.last)
         #expect(mine.field == field && mine.value == truth && mine.person == "Siti" && mine.kind == .typed)
         #expect(try db.corrections()[Int64(image)!]?[field] == truth)
+        // The export says which number a person set.
+        let store = try TemplateStore()
+        var rebuilt: [Station] = []
+        try db.rebuildStations(store: store) { rebuilt.append($0) }
+        let row = try #require(StationExport.rows(rebuilt).first)
+        #expect(row.fields[field]?.setByPerson == true && row.fields[field]?.value == truth)
+        #expect(row.fields.values.filter { $0.setByPerson == true }.count == 1)
+        let csv = StationExport.render([row], format: .csv, columns: StationExport.fieldColumns(store)).split(separator: "\r\n")
+        let header = csv[0].split(separator: ",", omittingEmptySubsequences: false), cells = csv[1].split(separator: ",", omittingEmptySubsequences: false)
+        let column = try #require(header.firstIndex(of: Substring("\(field)_status")))
+        #expect(cells[column] == Substring(StationExport.setByPersonStatus))
 
         // Undo: the correction goes, the answer stays, marked undone.
         let undo = try Curl.post(base + "/undo", form: "csrf=\(csrf)&answer=\(mine.id)", cookie: jar)
