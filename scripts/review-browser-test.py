@@ -3,7 +3,7 @@
 chromium-driver): a real sample station is read into a batch database by `scan-c1 review
 IMAGE...`, the queue is opened, every flagged field is answered with the keyboard only (the
 number written, from the sample's truth file, then Enter), the rules are seen to turn green, the
-corrections are found in the database, and a request without the token is refused. Writes a
+corrections are found in the database, Ctrl+Z undoes the last answer, and a request without the token is refused. Writes a
 screenshot of each screen to OUT (default .build/review-screens) and prints the measurements.
 
 Usage: scripts/review-browser-test.py [--tool .build/debug/scan-c1] [--out DIR] [--station kubu-02]
@@ -12,6 +12,7 @@ import argparse, json, os, sqlite3, subprocess, sys, tempfile, time, urllib.requ
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -145,6 +146,27 @@ def main():
         check("station-done" in driver.page_source, "the station is done after its flagged fields")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#last .verdict.pass")) == 1, "the page now adds up (green verdict)")
         shot("5-station-done.png")
+
+        # Ctrl+Z on the summary undoes the last answer: its field opens again, its correction is
+        # gone from the database; typed again, the station is done again.
+        last_image, last_field, last_value = answered[-1] if answered else (0, "", 0)
+        def stored_value():
+            con = sqlite3.connect(db)
+            row = con.execute("SELECT value FROM corrections WHERE image_id = ? AND field = ?", (last_image, last_field)).fetchone()
+            con.close()
+            return row[0] if row else None
+        before = driver.current_url
+        ActionChains(driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+        wait.until(lambda d: d.current_url != before)
+        ready()
+        check("/field?" in driver.current_url and urllib.parse.quote(last_field) in driver.current_url and stored_value() is None,
+              f"Ctrl+Z undoes the last answer ({last_field}: its field again, no correction stored)")
+        shot("5b-undone.png")
+        before = driver.current_url
+        driver.switch_to.active_element.send_keys(("" if driver.find_element(By.ID, "reading").text == str(last_value) else str(last_value)) + Keys.ENTER)
+        wait.until(lambda d: d.current_url != before)
+        ready()
+        check("station-done" in driver.page_source and stored_value() == last_value, "answered again, the station is done again")
         driver.get(base + "/?status=all")
         ready()
         check("1 dari 1 TPS selesai" in driver.page_source, "the queue counts the station done (1 dari 1 TPS selesai)")
