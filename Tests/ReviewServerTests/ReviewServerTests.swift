@@ -107,7 +107,11 @@ import Testing
         let column = try #require(header.firstIndex(of: Substring("\(field)_status")))
         #expect(cells[column] == Substring(StationExport.setByPersonStatus))
 
-        // Undo: the correction goes, the answer stays, marked undone.
+        // Another session cannot undo it; its own can: the correction goes, the answer stays, marked undone.
+        let other = try Curl.get(server.url).setCookies.map { $0.split(separator: ";")[0] }.joined(separator: "; ")
+        let otherCSRF = try #require(try Curl.get(base + "/name?next=/", cookie: other).csrf)
+        #expect(try Curl.post(base + "/undo", form: "csrf=\(otherCSRF)&answer=\(mine.id)", cookie: other).status == 400)
+        #expect(try db.corrections()[Int64(image)!]?[field] == truth)
         let undo = try Curl.post(base + "/undo", form: "csrf=\(csrf)&answer=\(mine.id)", cookie: jar)
         #expect(undo.status == 303)
         #expect(try db.corrections()[Int64(image)!]?[field] == nil)

@@ -208,6 +208,10 @@ extension ReviewServer {
         let form = try await body(request, context)
         let text = ReviewText(context.lang)
         guard let s = form["answer"], let id = Int64(s) else { throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: no id") }
+        // Only an answer given in this session (this person, this browser) can be undone here.
+        guard sessions.get(context.sessionID)?.answers.contains(id) == true else {
+            throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: answer \(id) not given in this session")
+        }
         let person = sessions.get(context.sessionID)?.person ?? ""
         do {
             let (st, ref) = try model.undo(answerID: id, person: person)
