@@ -21,7 +21,7 @@ struct ScanC1: AsyncParsableCommand {
           130 batch interrupted by Ctrl-C (run it again to continue)
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, VerifyCommand.self, ReviewCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self],
+        subcommands: [ScanCommand.self, VerifyCommand.self, ReviewCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self, FuzzChecksCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 

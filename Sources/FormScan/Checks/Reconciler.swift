@@ -321,6 +321,9 @@ struct Reconciler {
                 }
             }
         }
+        // Numbers whose value the rules could not settle (two readings too close to call, or a
+        // change the search was cut short before making): they back nothing.
+        var unsettled = Set<String>()
         var values: [String: Int?] = fields.mapValues(\.value)
         for id in excluded {
             fields[id]?.status = .review
@@ -351,6 +354,7 @@ struct Reconciler {
                         // The search was cut short: never change a reading on an incomplete search.
                         f.value = first
                         f.status = .review
+                        unsettled.insert(id)
                         f.reasons.append("the rules suggest \(v), but the search over readings was too large to be sure")
                     }
                 }
@@ -360,6 +364,7 @@ struct Reconciler {
             // Too close to call: a second assignment nearly as probable that changes some fields.
             if let second, exp(second.logp - best.logp) >= closeCall {
                 for (id, v) in best.values where second.values[id] != v {
+                    unsettled.insert(id)
                     fields[id]?.status = .review
                     fields[id]?.reasons.append("two readings satisfy the rules almost equally: \(v) or \(second.values[id].map(String.init) ?? "?")")
                 }
@@ -374,6 +379,31 @@ struct Reconciler {
                 break
             }
         }
+        // Sure fields: read surely and unchanged by the rules.
+        var sure: [String: Bool] = [:]
+        for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
+        // Numbers that stand on their own: kept as first read (not changed by the rules, not
+        // set aside, not in doubt, not one of two readings too close to call) with no unsure
+        // box. Only such numbers may back another through a rule: a number changed to fit a
+        // rule makes it hold by construction, so the rule then says nothing of its partners.
+        var settled = Set<String>(), kept = Set<String>()
+        for (id, f) in fields {
+            guard let v = f.value, let first = options[id]?.firstReading,
+                  !excluded.contains(id), !inDoubt.contains(id), !unsettled.contains(id) else { continue }
+            settled.insert(id)
+            if v == first { kept.insert(id) }
+        }
+        // A number in a rule that fails as the page now stands is under suspicion itself.
+        // So is a number beyond a plausibility bound of the form (a soft inequality such as
+        // `pemilih_dpt_j <= 300`: 704 voters at a station of at most 300 is a misread, the
+        // Sirekap failure), and the numbers of that bound.
+        let implausible = zip(template.rules, rules).filter { $0.0.soft && $0.0.relation != .equal && $0.1.outcome == .fail }
+        let suspected = Set(zip(template.rules, rules).filter { !$0.0.soft && $0.1.outcome == .fail }.flatMap { $0.1.fields })
+            .union(implausible.flatMap { $0.1.fields })
+        let solid = Set(kept.filter { unsureBoxes(fields[$0]!.boxes, corrected: false).isEmpty && !suspected.contains($0) })
+        let partners = Partners(rules: template.rules.filter { !$0.soft && $0.relation == .equal }, settled: settled, solid: solid,
+                                values: values, isSure: { sure[$0] ?? false })
+        func bridgeTermStands(_ g: String, _ f: String) -> Bool { partners.backed(g, avoiding: f) }
         // A number set aside still links the rules it is in: when two of them imply the same
         // value for it, the numbers of both rules agree with each other without it (as one rule
         // of their terms), and that confirms them like any sum.
@@ -388,15 +418,14 @@ struct Reconciler {
                 let constants = [linking[i], linking[j]].filter { Self.hasConstant($0) }.count
                 let nonZero = terms.filter { (values[$0] ?? nil).map { $0 != 0 } ?? false }.count + constants
                 for f in terms {
+                    // A bridge through a number changed to fit is no confirmation either.
+                    guard terms.allSatisfy({ $0 == f || bridgeTermStands($0, f) }) else { continue }
                     let mine = (values[f] ?? nil) ?? 0
                     let strength = mine == 0 ? terms.count + constants : nonZero
                     bridged[f] = max(bridged[f] ?? 0, strength)
                 }
             } }
         }
-        // Sure fields: read surely and unchanged by the rules.
-        var sure: [String: Bool] = [:]
-        for (id, f) in fields { sure[id] = f.status == .verified && isSure(f.boxes) }
         for id in fields.keys {
             guard var f = fields[id] else { continue }
             let covering = zip(template.rules, rules).filter { !$0.0.soft && $0.1.fields.contains(id) }
@@ -404,6 +433,10 @@ struct Reconciler {
             if !failed.isEmpty {
                 f.status = max(f.status, .review)
                 f.reasons += failed.map { "rule \($0.1.label) fails: \($0.1.numbers)" }
+            }
+            for bound in implausible where bound.1.fields.contains(id) && f.status <= .corrected {
+                f.status = .review
+                f.reasons.append("\(Self.beyondBound)(\(bound.1.label): \(bound.1.numbers)): a misread or a special station, a person should confirm it")
             }
             if f.status == .corrected {
                 let demanding = covering.filter { $0.1.outcome == .pass && $0.0.relation == .equal }.map { $0.1.label }
@@ -416,15 +449,31 @@ struct Reconciler {
             // generated page: an 8 read "1 (37%)", later "1 (57%)", made 98 + 21 = 119 hold where
             // 28 was written).
             // A person confirms such a number.
-            let unsure = f.boxes.filter {
-                let p = $0.candidates.prefix(2).map(\.probability)
-                let top = p.first ?? 0
-                return top < unsureProbability || (p.reduce(0, +) < unsureTopTwo && (good == .corrected || top < unsureKeptTop))
+            let unsure = unsureBoxes(f.boxes, corrected: good == .corrected)
+            let holding = covering.map(\.0).filter { Self.confirms($0, field: id, values: values, isSure: { sure[$0] ?? false }) }
+            let confirming = holding.filter { partners.backed(rule: $0, field: id) }
+            // One rule that fails shows that some number in it is misread, not which: the one
+            // misread may be another number, read confidently (40% of the held-out real misreads
+            // were), whose true reading the readers did not list at all. So a number the rules
+            // changed on the word of one rule stays corrected only when no other number of that
+            // rule could have been the misread one at the cost of one box, keeping every other
+            // rule it is in; otherwise a person chooses (a DPR plano sheet once had 38 read 30 and
+            // the unsure 20 "corrected" to 28 to fit). Two rules meeting at the number locate it.
+            if good == .corrected, confirming.count == 1, (bridged[id] ?? 0) < 3, f.status <= .corrected,
+               let rival = rival(of: id, under: confirming[0], values: values, first: options[id]?.firstReading, fields: fields) {
+                f.status = .review
+                f.reasons.append(Self.rivalExplains(confirming[0].label, field: rival.id, read: rival.read, needed: rival.needed))
             }
-            if !covering.contains(where: { Self.confirms($0.0, field: id, values: values, isSure: { sure[$0] ?? false }) }) &&
-                (bridged[id] ?? 0) < 3 {
+            if confirming.isEmpty && (bridged[id] ?? 0) < 3 {
                 f.status = .review
                 f.reasons.append(covering.isEmpty ? "no rule of the form covers this number" : Self.unconfirmed)
+                // Say which rule held only through a number changed to fit (or itself in doubt).
+                for rule in holding {
+                    let leaners = rule.fieldIDs.filter { $0 != id && !partners.backed($0, avoiding: id) }
+                    guard !leaners.isEmpty else { continue }
+                    f.reasons.append(Self.leansOn(rule: rule.label, fields: leaners.map { g in
+                        (g, fields[g]?.value, options[g]?.firstReading) }))
+                }
             }
             if !unsure.isEmpty {
                 f.status = .review
@@ -450,6 +499,110 @@ struct Reconciler {
         return (fields, reported, weighedEveryBox)
     }
 
+    /// The boxes of a number whose readers are unsure of them: the best reading under
+    /// `unsureProbability`, or the two best together under `unsureTopTwo` where the number was
+    /// corrected or its best reading is under `unsureKeptTop`.
+    func unsureBoxes(_ boxes: [BoxResult], corrected: Bool) -> [BoxResult] {
+        boxes.filter {
+            let p = $0.candidates.prefix(2).map(\.probability)
+            let top = p.first ?? 0
+            return top < unsureProbability || (p.reduce(0, +) < unsureTopTwo && (corrected || top < unsureKeptTop))
+        }
+    }
+
+    /// Which numbers may back another through a rule. A rule that holds confirms a number only
+    /// when every other number in it is confirmed on its own terms: solid (kept as first read,
+    /// no unsure box, in no failing rule), or pinned by another rule that does not contain the
+    /// number being confirmed and whose other numbers are solid. A number the rules changed to
+    /// fit a rule is not solid: that rule holds by construction and says nothing of its
+    /// partners; only another rule that fixes the same value from solid numbers (a bridge:
+    /// 11 + 124 = 136 - 1 through a 136 corrected to 135) lets it back them. Numbers set aside,
+    /// in doubt or too close to call back nothing.
+    struct Partners {
+        var rules: [Rule]
+        /// Numbers with a value the rules settled on (kept or changed), not in doubt.
+        var settled: Set<String>
+        var solid: Set<String>
+        var values: [String: Int?]
+        var isSure: (String) -> Bool
+
+        /// Whether `g` stands without leaning on `field`.
+        func backed(_ g: String, avoiding field: String) -> Bool {
+            if solid.contains(g) { return true }
+            guard settled.contains(g) else { return false }
+            return rules.contains { r in
+                r.fieldIDs.contains(g) && !r.fieldIDs.contains(field) &&
+                    Reconciler.confirms(r, field: g, values: values, isSure: isSure) &&
+                    r.fieldIDs.allSatisfy { $0 == g || solid.contains($0) }
+            }
+        }
+
+        /// Whether every other number of `rule` stands without leaning on `field`.
+        func backed(rule: Rule, field: String) -> Bool {
+            rule.fieldIDs.allSatisfy { $0 == field || backed($0, avoiding: field) }
+        }
+    }
+
+    /// Why a rule that holds does not confirm a number: it holds only through numbers the rules
+    /// changed to fit (or that are in doubt themselves).
+    static func leansOn(rule: String, fields: [(id: String, value: Int?, first: Int?)]) -> String {
+        let named = fields.map { f -> String in
+            if let v = f.value, let first = f.first, v != first { return "\(f.id) \(first) → \(v)" }
+            return f.id
+        }
+        return "rule \(rule)\(leaning)(\(named.joined(separator: ", "))): it confirms nothing"
+    }
+
+    /// What `leansOn` says between the rule and the numbers it names.
+    static let leaning = " holds only through numbers changed to fit or in doubt "
+
+
+    /// How the reason for a number beyond a failing soft bound begins.
+    static let beyondBound = "beyond what the form allows at an ordinary station "
+
+    /// Another explanation of a failing rule than the correction of `id`: a number `g` of the
+    /// rule, kept as read, that one box read otherwise would make the rule hold with `id` as
+    /// first read, while every other rule `g` is in and that holds now still holds.
+    func rival(of id: String, under rule: Rule, values: [String: Int?], first: Int?,
+               fields: [String: FieldResult]) -> (id: String, read: Int, needed: Int)? {
+        guard let first else { return nil }
+        var asRead = values
+        asRead[id] = first
+        let holding = template.rules.filter { $0 != rule && !$0.soft && $0.relation == .equal && $0.evaluate({ values[$0] ?? nil })?.holds == true }
+        for g in rule.fieldIDs where g != id {
+            guard let read = values[g] ?? nil, let needed = Self.implied(g, by: rule, values: asRead), needed != read,
+                  let boxes = fields[g]?.boxes.count, Self.boxChanges(from: read, to: needed, boxes: boxes) == 1 else { continue }
+            var trial = asRead
+            trial[g] = needed
+            guard holding.allSatisfy({ !$0.fieldIDs.contains(g) || $0.evaluate({ trial[$0] ?? nil })?.holds != false }) else { continue }
+            return (g, read, needed)
+        }
+        return nil
+    }
+
+    /// How many of `boxes` digit boxes differ between `a` and `b` written right-aligned (the
+    /// leading boxes of a short number, crossed out or blank, count as alike); nil when either
+    /// does not fit.
+    static func boxChanges(from a: Int, to b: Int, boxes: Int) -> Int? {
+        guard a >= 0, b >= 0 else { return nil }
+        let x = Array(String(a)), y = Array(String(b))
+        guard x.count <= boxes, y.count <= boxes else { return nil }
+        let px = Array(repeating: Character(" "), count: boxes - x.count) + x
+        let py = Array(repeating: Character(" "), count: boxes - y.count) + y
+        return zip(px, py).filter { $0 != $1 }.count
+    }
+
+    /// Why a corrected number goes to a person: the one rule that demands its value would hold
+    /// as well with another of its numbers read otherwise in one box.
+    static func rivalExplains(_ rule: String, field: String, read: Int, needed: Int) -> String {
+        "rule \(rule) would hold as well with \(field) \(needed) instead of \(read) (one box read otherwise): one rule shows that a number is misread, not which one"
+    }
+
+    /// Whether a number's reasons say only that no sum confirms it (a copy may still do so).
+    static func onlyUnconfirmed(_ reasons: [String]) -> Bool {
+        reasons.first == unconfirmed && reasons.dropFirst().allSatisfy { $0.hasPrefix("rule ") && $0.contains(leaning) }
+    }
+
     /// A copy of a number that stands on its own: the form asks for some numbers twice
     /// (V.C = V.A + 0, III.4 = I.B.4 J). A copy cannot confirm two numbers that are each only
     /// the other's copy (both could be misread alike), but once every other non-zero number of
@@ -463,7 +616,7 @@ struct Reconciler {
         while promoted {
             promoted = false
             let status = fields.mapValues(\.status)
-            for (id, f) in fields where f.status == .review && f.reasons == [unconfirmed] &&
+            for (id, f) in fields where f.status == .review && onlyUnconfirmed(f.reasons) &&
                 rules.contains(where: { copyBacks($0, field: id, value: { known[$0] }, status: { status[$0] }) }) {
                 fields[id]?.status = .verified
                 fields[id]?.reasons = []
@@ -473,12 +626,15 @@ struct Reconciler {
     }
 
     /// Whether `rule` is a copy that holds and backs `field`: every other non-zero number in it
-    /// (there is at least one) is verified or corrected.
+    /// (there is at least one) is verified, and so is every zero in it (a 5 misread as 0 would
+    /// let a misread copy pass). A corrected number backs nothing: it was changed to fit a
+    /// rule, maybe this one.
     static func copyBacks(_ rule: Rule, field: String, value: (String) -> Int?, status: (String) -> FieldStatus?) -> Bool {
         guard !rule.soft, rule.relation == .equal, rule.fieldIDs.contains(field),
               rule.evaluate(value)?.holds == true else { return false }
-        let others = rule.fieldIDs.filter { $0 != field && (value($0) ?? 0) != 0 }
-        return !others.isEmpty && others.allSatisfy { (status($0) ?? .missing) <= .corrected }
+        let others = rule.fieldIDs.filter { $0 != field }
+        let nonZero = others.filter { (value($0) ?? 0) != 0 }
+        return !nonZero.isEmpty && others.allSatisfy { status($0) == .verified }
     }
 
     /// Why a number that only copies go through is sent to a person.

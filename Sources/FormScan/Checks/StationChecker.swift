@@ -49,7 +49,7 @@ public enum StationChecker {
                 // page confirms confirms this one, as a copy does on one page.
                 let status: (String) -> FieldStatus? = { id in locate(id).flatMap { pages[$0.page].fields[$0.field]?.status } }
                 for id in rule.fieldIDs where Reconciler.copyBacks(rule, field: id, value: lookup, status: status) {
-                    guard let (p, f) = locate(id), pages[p].fields[f]?.reasons == [Reconciler.unconfirmed] else { continue }
+                    guard let (p, f) = locate(id), Reconciler.onlyUnconfirmed(pages[p].fields[f]?.reasons ?? []) else { continue }
                     pages[p].fields[f]?.status = .verified
                     pages[p].fields[f]?.reasons = []
                     if let t = try? store.template(pages[p].template) { Reconciler.promoteCopies(&pages[p].fields, rules: t.rules) }
@@ -97,7 +97,9 @@ public enum StationChecker {
                 guard involved.count == 2 else { continue }
                 for d in involved.sorted() where !redone.contains(d) {
                     let mine = located.filter { $0.page == d }, others = located.filter { $0.page != d }
-                    guard others.allSatisfy({ (pages[$0.page].fields[$0.field]?.status ?? .missing) <= .corrected }),
+                    // Only numbers verified on their own page are put in as constants: a
+                    // corrected one was changed to fit its page and confirms nothing here.
+                    guard others.allSatisfy({ pages[$0.page].fields[$0.field]?.status == .verified }),
                           mine.contains(where: { (pages[d].fields[$0.field]?.status ?? .missing) >= .review }),
                           !pages[d].fields.values.contains(where: \.isSetByPerson),
                           var local = try? store.template(pages[d].template),
