@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "scan-c1",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scan-c1", targets: ["scan-c1"]),
         .library(name: "FormScan", targets: ["FormScan"]),
@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // One system-library target per C library: module map + pkg-config + the Debian package.
@@ -65,10 +67,16 @@ let package = Package(
             name: "Batch",
             dependencies: ["FormScan", "DigitReader", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The review page: a local web server over a batch database (Hummingbird), assets in the binary.
+        .target(
+            name: "ReviewServer",
+            dependencies: ["Batch", "FormScan", "DigitReader", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "scan-c1",
             dependencies: [
-                "FormScan", "DigitReader", "Batch",
+                "FormScan", "DigitReader", "Batch", "ReviewServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "BatchTests",
             dependencies: ["Batch", "FormScan", "DigitReader", "scan-c1", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ReviewServerTests",
+            dependencies: ["ReviewServer", "Batch", "FormScan", "scan-c1", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "DigitReaderTests",

@@ -13,6 +13,10 @@ public enum StationExport {
             public var value: Int?
             public var status: FieldStatus
             public var reasons: [String]
+            /// True when a person set the number (the review page, `--set`); absent otherwise.
+            public var setByPerson: Bool?
+
+            enum CodingKeys: String, CodingKey { case value, status, reasons, setByPerson = "set_by_person" }
         }
         public var station: String
         public var status: FieldStatus
@@ -29,11 +33,11 @@ public enum StationExport {
             var fields: [String: Row.Field] = [:]
             for page in s.pages {
                 for f in page.result.orderedFields {
-                    let mine = Row.Field(value: f.value, status: f.status, reasons: f.reasons)
+                    let mine = Row.Field(value: f.value, status: f.status, reasons: f.reasons, setByPerson: f.isSetByPerson ? true : nil)
                     guard let seen = fields[f.id] else { fields[f.id] = mine; continue }
                     if seen.value != f.value {
                         let why = "pages disagree: \(seen.value.map(String.init) ?? "?") vs \(f.value.map(String.init) ?? "?")"
-                        fields[f.id] = Row.Field(value: nil, status: .review, reasons: seen.reasons + [why])
+                        fields[f.id] = Row.Field(value: nil, status: .review, reasons: seen.reasons + [why], setByPerson: nil)
                     } else if f.status < seen.status {
                         fields[f.id] = mine
                     }
@@ -77,12 +81,17 @@ public enum StationExport {
             var cells = [r.station, r.status.rawValue, r.pages.joined(separator: " | "), r.templates.joined(separator: " | ")]
             for c in columns {
                 let f = r.fields[c]
-                cells += [f?.value.map(String.init) ?? "", f?.status.rawValue ?? ""]
+                // A number a person set says so in its status column (what the checks made of
+                // it is in the JSONL export).
+                cells += [f?.value.map(String.init) ?? "", f?.setByPerson == true ? setByPersonStatus : f?.status.rawValue ?? ""]
             }
             cells.append(r.failedRules.joined(separator: "; "))
             return cells.map(cell).joined(separator: ",") + "\r\n"
         }
     }
+
+    /// The CSV status of a number a person set.
+    public static let setByPersonStatus = "set-by-person"
 
     /// RFC 4180 quoting; text that a spreadsheet would run as a formula (first character `=`,
     /// `+`, `-`, `@`, tab or carriage return, OWASP's list) is prefixed with '.

@@ -397,9 +397,14 @@ struct Reconciler {
         // So is a number beyond a plausibility bound of the form (a soft inequality such as
         // `pemilih_dpt_j <= 300`: 704 voters at a station of at most 300 is a misread, the
         // Sirekap failure), and the numbers of that bound.
-        let implausible = zip(template.rules, rules).filter { $0.0.soft && $0.0.relation != .equal && $0.1.outcome == .fail }
+        // A number a person set is what the person says the station holds: beyond the bound or
+        // not, it is not suspected for it (a special station confirmed by a person stands).
+        let byPerson = Set(fields.filter { !$0.value.boxes.isEmpty && $0.value.boxes.allSatisfy { $0.source == "person" } }.map(\.key))
+        let implausible = zip(template.rules, rules).filter {
+            $0.0.soft && $0.0.relation != .equal && $0.1.outcome == .fail && !Set($0.1.fields).isSubset(of: byPerson)
+        }
         let suspected = Set(zip(template.rules, rules).filter { !$0.0.soft && $0.1.outcome == .fail }.flatMap { $0.1.fields })
-            .union(implausible.flatMap { $0.1.fields })
+            .union(implausible.flatMap { $0.1.fields }.filter { !byPerson.contains($0) })
         let solid = Set(kept.filter { unsureBoxes(fields[$0]!.boxes, corrected: false).isEmpty && !suspected.contains($0) })
         let partners = Partners(rules: template.rules.filter { !$0.soft && $0.relation == .equal }, settled: settled, solid: solid,
                                 values: values, isSure: { sure[$0] ?? false })
@@ -434,7 +439,7 @@ struct Reconciler {
                 f.status = max(f.status, .review)
                 f.reasons += failed.map { "rule \($0.1.label) fails: \($0.1.numbers)" }
             }
-            for bound in implausible where bound.1.fields.contains(id) && f.status <= .corrected {
+            for bound in implausible where bound.1.fields.contains(id) && !byPerson.contains(id) && f.status <= .corrected {
                 f.status = .review
                 f.reasons.append("\(Self.beyondBound)(\(bound.1.label): \(bound.1.numbers)): a misread or a special station, a person should confirm it")
             }
