@@ -66,6 +66,19 @@ struct ImageDefectTests {
         #expect(loaded.exifOrientation == 6)
     }
 
+    /// Inputs that crashed a library we link, found by scripts/fuzz: each is now an error.
+    /// libheif 1.15.1 wrote out of bounds decoding a 535-byte HEIC whose grid claims 26991x30316
+    /// pixels (32-bit offsets past 2 GB), whatever our pixel limit (checked on the handle's size).
+    @Test func inputsThatCrashedALibraryAreErrors() throws {
+        let dir = Fixtures.root.appendingPathComponent("scripts/fuzz/known-crashes")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasSuffix(".md") }.sorted()
+        #expect(!names.isEmpty)
+        for name in names {
+            let data = try Data(contentsOf: dir.appendingPathComponent(name))
+            #expect(throws: FormScanError.self, "\(name)") { try ImageLoader().decode(data, name: name) }
+        }
+    }
+
     @Test func fuzzSeedCorpusDecodes() throws {
         // The seeds of scripts/fuzz/run.sh, run once here (CI never runs the fuzzer itself):
         // every image seed decodes, the two issue-27 crash files included.

@@ -64,11 +64,21 @@ enum HEIFCodec {
         }
     }
 
+    /// The largest side libheif may decode (its security limit, per side).
+    static let sideLimit: Int32 = 16384
+
     static func decode(_ data: Data, name: String, maxPixels: Int) throws(FormScanError) -> LoadedImage {
         _ = initialised
         let result: Result<LoadedImage, FormScanError> = data.withUnsafeBytes { raw in
             guard let ctx = heif_context_alloc() else { return .failure(.corruptImage(name, reason: "libheif: out of memory")) }
             defer { heif_context_free(ctx) }
+            // libheif 1.15 (Debian 12) checks a grid's output size only against its own limit
+            // (32768 a side) and then overflows 32-bit offsets writing the tiles of a grid over
+            // 2 GB: a 535-byte file claiming a 26991x30316 grid crashed it (found by
+            // scripts/fuzz, kept in scripts/fuzz/known-crashes). The limit is per side: 16384 keeps
+            // any RGB image under 2^31 bytes and every phone photo (48 MP: 8064x6048) inside;
+            // our pixel limit is checked before and after decoding as for every format.
+            heif_context_set_maximum_image_size_limit(ctx, Self.sideLimit)
             // libheif reads from our bytes without copying them: they outlive the context here.
             var e = heif_context_read_from_memory_without_copy(ctx, raw.baseAddress, raw.count, nil)
             if e.code != heif_error_Ok { return .failure(error(e, name)) }
