@@ -75,21 +75,7 @@ public struct Rule: Sendable, Equatable {
 
     /// Writes the rule with numbers in place of fields: `135 + 1 = 136`.
     public func rendered(_ value: (String) -> Int?) -> String {
-        func side(_ s: Side) -> String {
-            var out = ""
-            for (i, (sign, t)) in s.terms.enumerated() {
-                if i > 0 { out += sign < 0 ? " - " : " + " } else if sign < 0 { out += "-" }
-                switch t {
-                case .constant(let c): out += String(c)
-                case .field(let f): out += value(f).map(String.init) ?? "?"
-                case .ceilPercent(let p, let f):
-                    if let v = value(f) { out += String(Int((Double(v) * p / 100 - 1e-9).rounded(.up))) } else {
-                        out += "ceil(\(p.formatted0)% of ?)"
-                    }
-                }
-            }
-            return out
-        }
+        func side(_ s: Side) -> String { s.rendered(value) }
         let op: String
         switch relation {
         case .equal: op = "="
@@ -190,4 +176,25 @@ public struct RuleParseError: Error, CustomStringConvertible, Equatable {
     public var text: String
     public var reason: String
     public var description: String { "rule '\(text)': \(reason)" }
+}
+
+extension Rule.Side {
+    /// The side with numbers in place of fields (`123 + 274 + 32`), `minus` written for a
+    /// subtraction; a field with no number is `?`, a percentage of it `unknownPercent` (by
+    /// default `ceil(2% of ?)`).
+    public func rendered(_ value: (String) -> Int?, minus: String = "-", unknownPercent: String? = nil) -> String {
+        var out = ""
+        for (i, (sign, t)) in terms.enumerated() {
+            if i > 0 { out += sign < 0 ? " \(minus) " : " + " } else if sign < 0 { out += minus }
+            switch t {
+            case .constant(let c): out += String(c)
+            case .field(let f): out += value(f).map(String.init) ?? "?"
+            case .ceilPercent(let p, let f):
+                if let v = value(f) { out += String(Int((Double(v) * p / 100 - 1e-9).rounded(.up))) } else {
+                    out += unknownPercent ?? "ceil(\(p.formatted0)% of ?)"
+                }
+            }
+        }
+        return out
+    }
 }

@@ -82,17 +82,8 @@ struct FieldScreen: Sendable {
         return line
     }
 
+    /// A side of a rule with its numbers, a typographic minus for subtraction.
     static func side(_ s: Rule.Side, _ value: (String) -> Int?) -> String {
-        var out = ""
-        for (i, (sign, t)) in s.terms.enumerated() {
-            if i > 0 { out += sign < 0 ? " − " : " + " } else if sign < 0 { out += "−" }
-            switch t {
-            case .constant(let c): out += String(c)
-            case .field(let f): out += value(f).map(String.init) ?? "?"
-            case .ceilPercent(let p, let f):
-                out += value(f).map { String(Int((Double($0) * p / 100 - 1e-9).rounded(.up))) } ?? "?"
-            }
-        }
-        return out
+        s.rendered(value, minus: "−", unknownPercent: "?")
     }
 }
