@@ -238,14 +238,19 @@ struct ImageDefectTests {
         return Double(sum) / Double(a.pixels.count)
     }
 
+    /// The same size as the reference crop, and within 6 grey levels of it on average.
+    static func expectSameGrayAsTheReference(_ image: GrayImage) throws {
+        let reference = try referenceCrop()
+        #expect(image.width == reference.width && image.height == reference.height)
+        let d = meanDifference(image, reference)
+        #expect(d < 6, "mean difference \(d)")
+    }
+
     @Test func adobeCMYKJPEGDecodesToTheSameGray() throws {
         let loaded = try ImageLoader().decode(try Self.fixture("cmyk-adobe.jpg"), name: "cmyk-adobe.jpg")
         #expect(loaded.format == .jpeg)
-        let reference = try Self.referenceCrop()
-        #expect(loaded.image.width == reference.width && loaded.image.height == reference.height)
         // Read as not inverted the paper would be black: a mean difference near 200.
-        let d = Self.meanDifference(loaded.image, reference)
-        #expect(d < 6, "mean difference \(d)")
+        try Self.expectSameGrayAsTheReference(loaded.image)
     }
 
     @Test(arguments: ["page.heic", "page.avif"])
@@ -256,10 +261,7 @@ struct ImageDefectTests {
         let path = try write(data, "iphone-\(name).jpg")
         let loaded = try ImageLoader().load(path)
         #expect(loaded.format == .heif)
-        let reference = try Self.referenceCrop()
-        #expect(loaded.image.width == reference.width && loaded.image.height == reference.height)
-        let d = Self.meanDifference(loaded.image, reference)
-        #expect(d < 6, "mean difference \(d)")
+        try Self.expectSameGrayAsTheReference(loaded.image)
     }
 
     @Test(arguments: ["page.heic", "page.avif"])

@@ -400,9 +400,7 @@ struct Reconciler {
         // A number a person set is what the person says the station holds: beyond the bound or
         // not, it is not suspected for it (a special station confirmed by a person stands).
         let byPerson = Set(fields.filter { !$0.value.boxes.isEmpty && $0.value.boxes.allSatisfy { $0.source == "person" } }.map(\.key))
-        let implausible = zip(template.rules, rules).filter {
-            $0.0.soft && $0.0.relation != .equal && $0.1.outcome == .fail && !Set($0.1.fields).isSubset(of: byPerson)
-        }
+        let implausible = zip(template.rules, rules).filter { $0.0.soft && $0.0.relation != .equal && $0.1.outcome == .fail }
         let suspected = Set(zip(template.rules, rules).filter { !$0.0.soft && $0.1.outcome == .fail }.flatMap { $0.1.fields })
             .union(implausible.flatMap { $0.1.fields }.filter { !byPerson.contains($0) })
         let solid = Set(kept.filter { unsureBoxes(fields[$0]!.boxes, corrected: false).isEmpty && !suspected.contains($0) })
@@ -465,7 +463,7 @@ struct Reconciler {
             // rule it is in; otherwise a person chooses (a DPR plano sheet once had 38 read 30 and
             // the unsure 20 "corrected" to 28 to fit). Two rules meeting at the number locate it.
             if good == .corrected, confirming.count == 1, (bridged[id] ?? 0) < 3, f.status <= .corrected,
-               let rival = rival(of: id, under: confirming[0], values: values, first: options[id]?.firstReading, fields: fields) {
+               let rival = rival(of: id, under: confirming[0], values: values, first: options[id]?.firstReading, fields: fields, partners: partners) {
                 f.status = .review
                 f.reasons.append(Self.rivalExplains(confirming[0].label, field: rival.id, read: rival.read, needed: rival.needed))
             }
@@ -567,19 +565,22 @@ struct Reconciler {
 
     /// Another explanation of a failing rule than the correction of `id`: a number `g` of the
     /// rule, kept as read, that one box read otherwise would make the rule hold with `id` as
-    /// first read, while every other rule `g` is in and that holds now still holds.
+    /// first read, while every other rule `g` is in that holds now, and whose other numbers stand
+    /// without `g` (a rule holding through a number changed to fit is no evidence against it),
+    /// still holds.
     func rival(of id: String, under rule: Rule, values: [String: Int?], first: Int?,
-               fields: [String: FieldResult]) -> (id: String, read: Int, needed: Int)? {
+               fields: [String: FieldResult], partners: Partners) -> (id: String, read: Int, needed: Int)? {
         guard let first else { return nil }
         var asRead = values
         asRead[id] = first
-        let holding = template.rules.filter { $0 != rule && !$0.soft && $0.relation == .equal && $0.evaluate({ values[$0] ?? nil })?.holds == true }
+        let holding = partners.rules.filter { $0 != rule && $0.evaluate({ values[$0] ?? nil })?.holds == true }
         for g in rule.fieldIDs where g != id {
             guard let read = values[g] ?? nil, let needed = Self.implied(g, by: rule, values: asRead), needed != read,
                   let boxes = fields[g]?.boxes.count, Self.boxChanges(from: read, to: needed, boxes: boxes) == 1 else { continue }
             var trial = asRead
             trial[g] = needed
-            guard holding.allSatisfy({ !$0.fieldIDs.contains(g) || $0.evaluate({ trial[$0] ?? nil })?.holds != false }) else { continue }
+            let against = holding.filter { $0.fieldIDs.contains(g) && partners.backed(rule: $0, field: g) }
+            guard against.allSatisfy({ $0.evaluate({ trial[$0] ?? nil })?.holds != false }) else { continue }
             return (g, read, needed)
         }
         return nil
