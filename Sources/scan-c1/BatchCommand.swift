@@ -11,7 +11,7 @@ struct BatchCommand: AsyncParsableCommand {
         discussion: """
         Resumable: running again skips images already read (by content, so renamed or copied files are linked as duplicates, not read again). Killing it at any moment loses at most the pages in flight; Ctrl-C finishes them and stops. Bad files become rows with a reason, each its own; hidden files and files that are plainly not images (documents, archives, videos) are skipped and counted. An image that crashes the reader is recorded as `crashed` by the next run, which reads the rest. One batch at a time per database: another one is refused, told which process holds it. Database schema: docs/batch-database.md. Export with `scan-c1 export --db PATH`.
 
-        Exit codes: 0 every page verified; 1 some pages or stations need review; 2 some images could not be read as forms (see the summary); 3 setup failed (models, templates, a database that is not scan-c1's or is damaged, another batch using it); 64 bad usage (no such folder, empty --db); 130 interrupted (run again to continue).
+        Exit codes: 0 every page verified and every station complete; 1 some pages or stations need review, or some stations lack a page of their form; 2 some images could not be read as forms (see the summary); 3 setup failed (models, templates, a database that is not scan-c1's or is damaged, another batch using it); 64 bad usage (no such folder, empty --db); 130 interrupted (run again to continue).
         """
     )
 
@@ -33,7 +33,10 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Template id, or 'auto' to identify each page.")
     var template: String = "auto"
 
-    @Option(help: "Regular expression for the page marker at the end of a file name; what is left names the station.")
+    @Option(help: "How images form stations: 'name' (the file name less its page marker: TPS07-lembar1.jpg and TPS07-lembar2.jpg) or 'folder' (each folder is one station: TPS07/IMG_0001.jpg; which page an image is comes from the image).")
+    var stations: StationChecker.Grouping = .name
+
+    @Option(help: "With --stations name: regular expression for the page marker at the end of a file name; what is left names the station.")
     var stationPattern: String = StationChecker.defaultPagePattern
 
     @Flag(name: .shortAndLong, help: "No progress output, only the summary.")
@@ -77,19 +80,21 @@ struct BatchCommand: AsyncParsableCommand {
         }
         let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
         let options = BatchOptions(folder: inputs[0], jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
-                                   pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors, inputs: inputs)
+                                   pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors, inputs: inputs,
+                                   stations: stations)
         let reader = self.reader
         let runner = BatchRunner(database: database, store: store, versions: versions, options: options) {
             PageScanner(store: store, reader: try BoxReader(models: ModelLocator(directory: reader.modelDir)),
                         loader: ImageLoader(maxPixels: reader.maxPixels), secondReading: options.secondReading)
         }
         let stop = StopRequest()
+        let printer = ProgressPrinter(quiet: quiet)
         let interrupt = SignalWatcher(SIGINT) {
             stop.request()
-            Diagnostics.note("interrupted: finishing the pages in flight (Ctrl-C again to stop at once)")
+            printer.stopRequested()
         }
-        let printer = ProgressPrinter(quiet: quiet)
         let summary: BatchSummary
+        printer.begin()
         do {
             summary = try await runner.run(stop: stop) { printer.update($0) }
         } catch let error as BatchError {
@@ -111,7 +116,7 @@ struct BatchCommand: AsyncParsableCommand {
         }
         if summary.interrupted { throw ExitCode(Exit.interrupted) }
         if !summary.errorsByKind.isEmpty { throw ExitCode(Exit.badInput) }
-        if !summary.stationsNeedingReview.isEmpty { throw ExitCode(Exit.needsReview) }
+        if !summary.stationsNeedingReview.isEmpty || !summary.incompleteStations.isEmpty { throw ExitCode(Exit.needsReview) }
     }
 }
 
@@ -125,6 +130,7 @@ struct BatchReport: Encodable {
     var errorsByKind: [String: Int]
     var stations: Int
     var stationsNeedingReview: [[String: String]]
+    var incompleteStations: [[String: String]]
     var stale: Int
     var skippedByReason: [String: Int]
     var crashed: [String]
@@ -138,6 +144,8 @@ struct BatchReport: Encodable {
         crashed = s.crashed
         stationsNeedingReview = s.stationsNeedingReview.map { ["station": $0.key, "status": $0.status.rawValue,
                                                                 "pages": $0.paths.joined(separator: " | ")] }
+        incompleteStations = s.incompleteStations.map { ["station": $0.key, "missing_pages": $0.missingPages.joined(separator: " | "),
+                                                         "pages": $0.paths.joined(separator: " | ")] }
     }
 
     static func render(_ s: BatchSummary, database: String, errors: [(path: String, kind: String, text: String)]) -> String {
@@ -157,9 +165,15 @@ struct BatchReport: Encodable {
         }
         let statuses = FieldStatus.allCases.map { "\($0.rawValue) \(s.pagesByStatus[$0.rawValue] ?? 0)" }.joined(separator: ", ")
         out.append("pages in the database: \(statuses)")
-        out.append("stations: \(s.stations), needing review: \(s.stationsNeedingReview.count)")
+        out.append("stations: \(s.stations), needing review: \(s.stationsNeedingReview.count), incomplete (pages missing): \(s.incompleteStations.count)")
         for st in s.stationsNeedingReview {
-            out.append("  \(st.status.rawValue.uppercased())  \(st.key)")
+            let missing = st.missingPages.isEmpty ? "" : "  (pages missing: \(st.missingPages.joined(separator: ", ")))"
+            out.append("  \(st.status.rawValue.uppercased())  \(st.key)\(missing)")
+            for p in st.paths { out.append("      \(p)") }
+        }
+        let reviewed = Set(s.stationsNeedingReview.map(\.key))
+        for st in s.incompleteStations where !reviewed.contains(st.key) {
+            out.append("  INCOMPLETE  \(st.key)  (pages missing: \(st.missingPages.joined(separator: ", ")))")
             for p in st.paths { out.append("      \(p)") }
         }
         if !s.errorsByKind.isEmpty {
@@ -176,8 +190,10 @@ struct BatchReport: Encodable {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write one row per station from a batch database: every field, its status, the failed rules.",
+        abstract: "Write one row per station from a batch database: every field, its status, the reasons, the failed rules.",
         discussion: """
+        CSV: one column per field of the pages in the database (Lembar 1 then Lembar 2, the 2024 pages in order, plano sheets last) with its status beside it (`set-by-person` where a person set the number); a second header line gives each field's code on the form (I.A.1 L, V.C); `missing_pages` and the status `incomplete` mark a station lacking a page of its form; `reasons` says why each number needs a look. UTF-8 with a byte order mark, CRLF, cells a spreadsheet would run as formulas prefixed with '. JSON Lines: the same, one object per station (docs/batch-database.md).
+
         The file given with -o is written beside its final name and renamed into place when complete. A folder is never replaced, nor a file that is not an export of scan-c1 (unless --force).
 
         Exit codes: 0 written; 3 the database or templates cannot be used, another batch holds the database, or the file cannot be written; 64 bad usage (no such database, -o names a folder or a file that is not an export).
@@ -213,7 +229,10 @@ struct ExportCommand: ParsableCommand {
             let (lock, _) = try DatabaseLock.acquire(databasePath: db, purpose: "export")
             defer { withExtendedLifetime(lock) {} }
             let format = StationExport.Format(rawValue: format)!
-            let columns = StationExport.fieldColumns(store)
+            // The fields of the pages in the database (a 2019 batch has no 2024 columns), and
+            // their codes on the form in a second header line.
+            let columns = StationExport.fieldColumns(store, present: try database.templatesPresent())
+            let codes = StationExport.formCodes(store, columns: columns)
             // Written as the stations are rebuilt, one at a time: any number of stations fits.
             let file = try output.map { try OutputFile(target: $0) }
             let handle = file?.handle ?? FileHandle.standardOutput
@@ -222,7 +241,7 @@ struct ExportCommand: ParsableCommand {
                 guard failure == nil else { return }
                 do { try handle.write(contentsOf: Data(text.utf8)) } catch { failure = error }
             }
-            put(StationExport.header(format: format, columns: columns))
+            put(StationExport.header(format: format, columns: columns, codes: codes))
             try database.rebuildStations(store: store) { station in
                 for row in StationExport.rows([station]) { put(StationExport.line(row, format: format, columns: columns)) }
             }

@@ -111,6 +111,7 @@ struct ReaderOptions: ParsableArguments {
 }
 
 extension SecondReading: ExpressibleByArgument {}
+extension StationChecker.Grouping: ExpressibleByArgument {}
 
 enum Diagnostics {
     static func error(_ message: String) {

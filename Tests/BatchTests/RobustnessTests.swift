@@ -106,7 +106,7 @@ struct RobustnessTests {
         let now = try BatchFixtures.truncatedJPEG(bytes: 5000)
         try now.write(to: URL(fileURLWithPath: path))
         let scanner = PageScanner(store: BatchFixtures.store, reader: try BoxReader())
-        let record = BatchRunner.scan(scanner, path: path, hash: planned, size: 4000, templateID: nil, pattern: StationChecker.defaultPagePattern)
+        let record = BatchRunner.scan(scanner, path: path, hash: planned, size: 4000, templateID: nil, station: StationChecker.stationKey(for: path))
         #expect(record.contentHash == ContentHash.bytes(now))
         #expect(record.size == 5000)
     }

@@ -24,8 +24,12 @@ public enum StationExport {
         public var templates: [String]
         public var fields: [String: Field]
         public var failedRules: [String]
+        /// Pages of the station's forms that no image gave (empty: the station is complete).
+        public var missingPages: [String] = []
 
-        enum CodingKeys: String, CodingKey { case station, status, pages, templates, fields, failedRules = "failed_rules" }
+        enum CodingKeys: String, CodingKey {
+            case station, status, pages, templates, fields, failedRules = "failed_rules", missingPages = "missing_pages"
+        }
     }
 
     public static func rows(_ stations: [Station]) -> [Row] {
@@ -45,46 +49,77 @@ public enum StationExport {
             }
             let status = max(s.status, fields.values.map(\.status).max() ?? .missing)
             return Row(station: s.key, status: status, pages: s.pages.map(\.path), templates: s.pages.map(\.template),
-                       fields: fields, failedRules: s.failedRules)
+                       fields: fields, failedRules: s.failedRules, missingPages: s.missingPages)
         }
     }
 
-    /// Column order: every field of every known template, in template then form order, once.
-    public static func fieldColumns(_ store: TemplateStore) -> [String] {
+    /// Column order: the fields of the templates given (all known ones when nil), the forms'
+    /// pages in order (Lembar 1 then Lembar 2; 2024 hal. 1, 2, 3), the plano sheets after the
+    /// certificates, each field once, in the form's order.
+    public static func fieldColumns(_ store: TemplateStore, present: Set<String>? = nil) -> [String] {
         var seen: Set<String> = [], out: [String] = []
-        for t in store.templates { for f in t.template.fields where seen.insert(f.id).inserted { out.append(f.id) } }
+        let ordered = store.templates.filter { present?.contains($0.id) ?? true }
+            .sorted { ($0.id.contains("plano") ? 1 : 0, $0.id) < ($1.id.contains("plano") ? 1 : 0, $1.id) }
+        for t in ordered { for f in t.template.fields where seen.insert(f.id).inserted { out.append(f.id) } }
         return out
     }
 
-    public static func render(_ rows: [Row], format: Format, columns: [String]) -> String {
-        header(format: format, columns: columns) + rows.map { line($0, format: format, columns: columns) }.joined()
+    /// Each column's code as printed on the form (`I.A.1 L`, `V.C`), from the first template
+    /// (in `fieldColumns` order) holding the field.
+    public static func formCodes(_ store: TemplateStore, columns: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        let ordered = store.templates.sorted { ($0.id.contains("plano") ? 1 : 0, $0.id) < ($1.id.contains("plano") ? 1 : 0, $1.id) }
+        for t in ordered { for f in t.template.fields where out[f.id] == nil { out[f.id] = f.formCode } }
+        return out.filter { columns.contains($0.key) }
     }
 
-    /// What comes before the rows: for CSV the UTF-8 byte order mark and the header line.
-    public static func header(format: Format, columns: [String]) -> String {
+    public static func render(_ rows: [Row], format: Format, columns: [String], codes: [String: String]? = nil) -> String {
+        header(format: format, columns: columns, codes: codes) + rows.map { line($0, format: format, columns: columns) }.joined()
+    }
+
+    /// What comes before the rows: for CSV the UTF-8 byte order mark and the header line, and
+    /// with `codes` a second line giving each field column's code on the form (its first cell
+    /// `Expectation.formCodesRow`; `verify --expect` skips it).
+    public static func header(format: Format, columns: [String], codes: [String: String]? = nil) -> String {
         switch format {
         case .jsonl: return ""
         case .csv:
-            var header = ["station", "status", "pages", "templates"]
+            var header = ["station", "status", "pages", "templates", "missing_pages"]
             for c in columns { header += [c, "\(c)_status"] }
-            header.append("failed_rules")
+            header += ["reasons", "failed_rules"]
             // UTF-8 byte order mark and CRLF: what spreadsheets expect of a CSV file.
-            return "\u{FEFF}" + header.map(cell).joined(separator: ",") + "\r\n"
+            var out = "\u{FEFF}" + header.map(cell).joined(separator: ",") + "\r\n"
+            if let codes {
+                var line = [Expectation.formCodesRow, "", "", "", ""]
+                for c in columns { line += [codes[c] ?? "", ""] }
+                line += ["", ""]
+                out += line.map(cell).joined(separator: ",") + "\r\n"
+            }
+            return out
         }
     }
+
+    /// The CSV status of a station lacking a page of its form (its fields keep their own).
+    public static let incompleteStatus = "incomplete"
 
     /// One station's row, with its line ending.
     public static func line(_ r: Row, format: Format, columns: [String]) -> String {
         switch format {
         case .jsonl: return JSON.string(r) + "\n"
         case .csv:
-            var cells = [r.station, r.status.rawValue, r.pages.joined(separator: " | "), r.templates.joined(separator: " | ")]
+            var cells = [r.station, r.missingPages.isEmpty ? r.status.rawValue : incompleteStatus,
+                         r.pages.joined(separator: " | "), r.templates.joined(separator: " | "), r.missingPages.joined(separator: " | ")]
+            var reasons: [String] = []
             for c in columns {
                 let f = r.fields[c]
                 // A number a person set says so in its status column (what the checks made of
-                // it is in the JSONL export).
+                // it is in the JSON Lines export).
                 cells += [f?.value.map(String.init) ?? "", f?.setByPerson == true ? setByPersonStatus : f?.status.rawValue ?? ""]
+                if let f, f.status > .corrected || f.setByPerson == true, !f.reasons.isEmpty {
+                    reasons.append("\(c): " + f.reasons.joined(separator: " / "))
+                }
             }
+            cells.append(reasons.joined(separator: "; "))
             cells.append(r.failedRules.joined(separator: "; "))
             return cells.map(cell).joined(separator: ",") + "\r\n"
         }

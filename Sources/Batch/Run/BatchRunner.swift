@@ -18,6 +18,8 @@ public struct BatchOptions: Sendable {
     /// A template id, or nil for auto.
     public var templateID: String?
     public var pagePattern: String
+    /// Stations by file name (less the page marker `pagePattern`) or by folder.
+    public var stations: StationChecker.Grouping
     /// When Tesseract reads a box (recorded with the run; the scanner factory applies it).
     public var secondReading: SecondReading
     /// Read again the images stored as errors (a crashed one too: after an upgrade that fixes it).
@@ -25,10 +27,15 @@ public struct BatchOptions: Sendable {
 
     public init(folder: String, jobs: Int, rescan: Bool = false, templateID: String? = nil,
                 pagePattern: String = StationChecker.defaultPagePattern, secondReading: SecondReading = .whereNeeded,
-                retryErrors: Bool = false, inputs: [String]? = nil) {
+                retryErrors: Bool = false, inputs: [String]? = nil, stations: StationChecker.Grouping = .name) {
         self.inputs = inputs ?? [folder]
         self.folder = folder; self.jobs = jobs; self.rescan = rescan; self.templateID = templateID; self.pagePattern = pagePattern
-        self.secondReading = secondReading; self.retryErrors = retryErrors
+        self.secondReading = secondReading; self.retryErrors = retryErrors; self.stations = stations
+    }
+
+    /// The station an image belongs to.
+    public func stationKey(for path: String) -> String {
+        StationChecker.stationKey(for: path, grouping: stations, pagePattern: pagePattern)
     }
 }
 
@@ -37,6 +44,8 @@ public struct StationSummary: Sendable {
     public var key: String
     public var status: FieldStatus
     public var paths: [String]
+    /// Pages of its form that no image gave: the station is incomplete.
+    public var missingPages: [String] = []
 }
 
 /// Set from a signal handler: finish the pages in flight, start no more.
@@ -56,8 +65,15 @@ public struct BatchProgress: Sendable {
     public var errors: Int
     public var duplicates: Int
     public var elapsed: Double
-    /// Pages read per second in this run (skipped images not counted).
-    public var rate: Double { elapsed > 0 ? Double(read) / elapsed : 0 }
+    /// When the reading of pages began (after the files were listed and hashed).
+    public var readingSince: Double? = nil
+    /// The files being read now, the latest started last.
+    public var current: [String] = []
+    /// Pages read per second in this run since the reading began (skipped images not counted).
+    public var rate: Double {
+        guard let since = readingSince, elapsed > since else { return 0 }
+        return Double(read) / (elapsed - since)
+    }
     public var read: Int { byStatus.values.reduce(0, +) }
 }
 
@@ -74,6 +90,8 @@ public struct BatchSummary: Sendable {
     public var pagesByStatus: [String: Int]
     public var errorsByKind: [String: Int]
     public var stationsNeedingReview: [StationSummary]
+    /// Stations lacking a page of their form (whatever their numbers' status).
+    public var incompleteStations: [StationSummary] = []
     public var stations: Int
     /// Pages stored with other model/template versions (read again with --rescan).
     public var stale: Int
@@ -127,7 +145,7 @@ public struct BatchRunner: Sendable {
         try database.closeDeadRuns(crashedRun: crashNote?.runID)
 
         let optionsJSON = JSON.string(["jobs": "\(options.jobs)", "rescan": "\(options.rescan)",
-                                       "template": options.templateID ?? "auto", "page_pattern": options.pagePattern,
+                                       "template": options.templateID ?? "auto", "page_pattern": options.pagePattern, "stations": options.stations.rawValue,
                                        "second_reading": options.secondReading.rawValue,
                                        "retry_errors": "\(options.retryErrors)"])
         let runID = try database.startRun(folder: options.inputs.joined(separator: " "), versions: versions, options: optionsJSON)
@@ -152,7 +170,7 @@ public struct BatchRunner: Sendable {
         let hashes = try await hashAll(files, stop: stop)
         let plan = makePlan(entries, hashes: hashes, stored: stored)
 
-        var state = BatchProgress(total: plan.count, done: 0, skipped: 0, byStatus: [:], errors: 0, duplicates: 0, elapsed: 0)
+        var state = BatchProgress(total: plan.count, done: 0, skipped: 0, byStatus: [:], errors: 0, duplicates: 0, elapsed: elapsed())
         func account(_ record: ImageRecord) {
             switch record.outcome {
             case .page(let p): state.byStatus[p.status.rawValue, default: 0] += 1
@@ -175,14 +193,17 @@ public struct BatchRunner: Sendable {
             case .duplicate(let path, let hash, let size, let of): duplicates.append((path, hash, size, of))
             }
         }
+        state.elapsed = elapsed()
+        state.readingSince = state.elapsed
         progress(state)
 
         // Read pages: at most `jobs` at once, each worker with its own scanner.
         let slots = try (0..<max(1, min(options.jobs, max(1, scans.count)))).map { _ in ScannerSlot(try makeScanner()) }
         var free = Array(slots.indices)
         var next = 0
+        var inFlight: [(slot: Int, path: String)] = []
         let templateID = options.templateID
-        let pattern = options.pagePattern
+        let options = self.options
         try await withThrowingTaskGroup(of: (Int, ImageRecord).self) { group in
             func launch() throws {
                 while !free.isEmpty && next < scans.count && !stop.isRequested {
@@ -193,16 +214,22 @@ public struct BatchRunner: Sendable {
                     // Committed before the reading starts: if it kills the process, the next
                     // batch knows which image it was.
                     try database.markStarted(path: path, contentHash: hash, runID: runID, slot: slotIndex)
+                    inFlight.append((slotIndex, path))
+                    state.current = inFlight.map(\.path)
+                    state.elapsed = elapsed()
+                    progress(state)
                     group.addTask {
                         CrashWatch.reading(slot: slotIndex, path: path)
                         defer { CrashWatch.done(slot: slotIndex) }
-                        return (slotIndex, Self.scan(slot.scanner, path: path, hash: hash, size: size, templateID: templateID, pattern: pattern))
+                        return (slotIndex, Self.scan(slot.scanner, path: path, hash: hash, size: size, templateID: templateID, station: options.stationKey(for: path)))
                     }
                 }
             }
             try launch()
             while let (slotIndex, record) = try await group.next() {
                 try database.record(record, versions: versions, runID: runID)
+                inFlight.removeAll { $0.slot == slotIndex }
+                state.current = inFlight.map(\.path)
                 account(record)
                 free.append(slotIndex)
                 try launch()
@@ -223,15 +250,20 @@ public struct BatchRunner: Sendable {
             default: continue
             }
             let record = ImageRecord(path: path, contentHash: hash, size: size, outcome: outcome,
-                                     station: StationChecker.stationKey(for: path, pagePattern: pattern))
+                                     station: options.stationKey(for: path))
             try database.record(record, versions: versions, runID: runID)
             account(record)
         }
 
-        var needing: [StationSummary] = [], stationCount = 0
+        // Pages read before under another grouping (`--stations`, `--station-pattern`) join
+        // the stations these options make.
+        try database.regroup(paths: entries.map(\.path), key: options.stationKey(for:))
+        var needing: [StationSummary] = [], incomplete: [StationSummary] = [], stationCount = 0
         try database.rebuildStations(store: store) { s in
             stationCount += 1
-            if s.status > .corrected { needing.append(StationSummary(key: s.key, status: s.status, paths: s.pages.map(\.path))) }
+            let summary = StationSummary(key: s.key, status: s.status, paths: s.pages.map(\.path), missingPages: s.missingPages)
+            if s.status > .corrected { needing.append(summary) }
+            if !s.isComplete { incomplete.append(summary) }
         }
         try database.finishRun(runID, outcome: interrupted ? "interrupted" : "finished")
         let counts = try database.counts()
@@ -239,7 +271,7 @@ public struct BatchRunner: Sendable {
         return BatchSummary(found: entries.count, skipped: state.skipped, read: state.read, duplicates: state.duplicates,
                             errors: state.errors, interrupted: interrupted, elapsed: elapsed(),
                             pagesByStatus: counts.pages, errorsByKind: counts.errors,
-                            stationsNeedingReview: needing, stations: stationCount, stale: stale,
+                            stationsNeedingReview: needing, incompleteStations: incomplete, stations: stationCount, stale: stale,
                             skippedFiles: skippedFiles, crashed: crashed)
     }
 
@@ -253,7 +285,7 @@ public struct BatchRunner: Sendable {
         for path in stored.keys where !found.contains(path) {
             let resolved = FolderWalker.resolved(path)
             if resolved != path, found.contains(resolved), stored[resolved] == nil {
-                renames.append((path, resolved, StationChecker.stationKey(for: resolved, pagePattern: options.pagePattern)))
+                renames.append((path, resolved, options.stationKey(for: resolved)))
             }
         }
         if !renames.isEmpty { try database.renamePaths(renames) }
@@ -278,7 +310,7 @@ public struct BatchRunner: Sendable {
                             : "the batch stopped \(a.deaths + 1) times while reading this image (a crash, or killed for using too much memory)"
             let text = "\(a.path): \(why): it is not read again, so that the rest of the folder is; keep the file for the developers (`batch --retry-errors` reads it again)"
             let record = ImageRecord(path: a.path, contentHash: a.contentHash, size: nil, outcome: .error(kind: "crashed", text: text),
-                                     station: StationChecker.stationKey(for: a.path, pagePattern: options.pagePattern))
+                                     station: options.stationKey(for: a.path))
             try database.record(record, versions: versions, runID: runID)
             crashed.append(a.path)
         }
@@ -288,8 +320,7 @@ public struct BatchRunner: Sendable {
     /// Reads one image; every failure becomes an error record, never a thrown error.
     /// The file is read once: the bytes hashed are the bytes decoded (a file changed since it
     /// was planned is stored under the hash of what was read).
-    static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, pattern: String) -> ImageRecord {
-        let station = StationChecker.stationKey(for: path, pagePattern: pattern)
+    static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, station: String) -> ImageRecord {
         let data: Data
         // The loader's reading: a FIFO or device put in the file's place since the walk is
         // refused, never waited on.
@@ -335,7 +366,6 @@ public struct BatchRunner: Sendable {
     }
 
     func makePlan(_ entries: [FoundEntry], hashes: [String: HashResult], stored: [String: StoredImage]) -> [Planned] {
-        let pattern = options.pagePattern
         func current(_ s: StoredImage) -> Bool { s.readerVersion == versions.reader && s.templatesVersion == versions.templates }
         // Earlier readings that a copy can be linked to: pages only. A copy of an image that
         // crashed the reader gets the same error (reading it would crash again).
@@ -359,7 +389,7 @@ public struct BatchRunner: Sendable {
         var plan: [Planned] = []
         for entry in entries {
             let path = entry.path
-            let station = StationChecker.stationKey(for: path, pagePattern: pattern)
+            let station = options.stationKey(for: path)
             switch entry {
             case .skipped: continue
             case .problem(_, let kind, let reason):

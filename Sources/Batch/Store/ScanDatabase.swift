@@ -239,6 +239,22 @@ public final class ScanDatabase: Sendable {
         }
     }
 
+    /// Gives the stored pages of `paths` the station `key` makes of them, where it differs.
+    public func regroup(paths: [String], key: (String) -> String) throws(BatchError) {
+        let wanted = Set(paths)
+        let stored = try read { db in
+            try Row.fetchAll(db, sql: "SELECT p.image_id, i.path, p.station FROM pages p JOIN images i ON i.id = p.image_id")
+                .map { (id: $0["image_id"] as Int64, path: $0["path"] as String, station: $0["station"] as String) }
+        }
+        let moves = stored.filter { wanted.contains($0.path) && key($0.path) != $0.station }
+        guard !moves.isEmpty else { return }
+        try write { db in
+            for m in moves {
+                try db.execute(sql: "UPDATE pages SET station = ? WHERE image_id = ?", arguments: [key(m.path), m.id])
+            }
+        }
+    }
+
     // MARK: attempts
 
     /// Notes, committed, that a page is about to be read by worker `slot` of run `runID`.
@@ -395,6 +411,11 @@ public final class ScanDatabase: Sendable {
         }
     }
 
+    /// The templates of the stored pages.
+    public func templatesPresent() throws(BatchError) -> Set<String> {
+        Set(try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT template FROM pages") })
+    }
+
     /// Recomputes the `stations` table from the stored pages: groups them by station, applies the
     /// rules that span pages, and records the station's worst status and failed rules. One
     /// station's pages are in memory at a time; `each` sees every station in key order.
@@ -412,13 +433,13 @@ public final class ScanDatabase: Sendable {
             StationChecker.apply(to: &results, store: store)
             let s = Station(key: key, pages: zip(members, results).map { m, r in
                 Station.Page(imageID: m.imageID, path: m.path, template: r.template, result: r)
-            })
+            }, missingPages: store.missingPages(given: results.map(\.template)))
             try write { db in
                 try db.execute(sql: """
-                    INSERT INTO stations (key, status, pages, station_rules, failed_rules, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO stations (key, status, pages, station_rules, failed_rules, missing_pages, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [s.key, s.status.rawValue,
                                      JSON.string(s.pages.map { ["image_id": "\($0.imageID)", "path": $0.path, "template": $0.template] }),
-                                     JSON.string(s.stationRules), JSON.string(s.failedRules), Self.now()])
+                                     JSON.string(s.stationRules), JSON.string(s.failedRules), JSON.string(s.missingPages), Self.now()])
             }
             each(s)
         }
@@ -468,7 +489,11 @@ public struct Station: Sendable {
     }
     public var key: String
     public var pages: [Page]
+    /// Pages of the station's forms that no image gave (a station of only Lembar 2 misses
+    /// Lembar 1): its numbers may each be fine, but the station is not complete.
+    public var missingPages: [String] = []
 
+    public var isComplete: Bool { missingPages.isEmpty }
     public var status: FieldStatus { pages.map(\.result.status).max() ?? .missing }
     public var stationRules: [RuleResult] { pages.flatMap { $0.result.rules.filter { $0.station == true } } }
     public var failedRules: [String] {

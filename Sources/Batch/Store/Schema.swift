@@ -9,7 +9,7 @@ enum Schema {
     static let applicationID: Int32 = 0x5343_3142
 
     /// Migrations in order: identifier and SQL.
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration, ("v3-missing-pages", v3)]
 
     /// Tables and the columns this version reads and writes: checked on every open.
     static let required: [String: [String]] = [
@@ -20,10 +20,16 @@ enum Schema {
                   "transform", "decode_ms", "registration_ms", "cleaning_ms", "reading_ms", "checks_ms", "total_ms", "result"],
         "fields": ["image_id", "field", "label", "value", "status", "reasons", "first_reading", "boxes"],
         "rules": ["image_id", "position", "rule", "label", "soft", "outcome", "numbers", "fields"],
-        "stations": ["key", "status", "pages", "station_rules", "failed_rules", "updated_at"],
+        "stations": ["key", "status", "pages", "station_rules", "failed_rules", "missing_pages", "updated_at"],
         "corrections": ["id", "image_id", "field", "value", "original_value", "original_status", "reason", "created_at"],
         "attempts": ["path", "content_hash", "run_id", "slot", "started_at", "deaths"],
     ]
+
+    /// The pages a station lacks (JSON array of template ids; `[]` when complete). The table
+    /// is rebuilt after every batch, so older rows get the column's value on the next run.
+    static let v3 = """
+            ALTER TABLE stations ADD COLUMN missing_pages TEXT NOT NULL DEFAULT '[]';
+            """
 
     /// Pages whose reading has started and not been recorded: what was being read when a batch
     /// died. Written (committed) before a page is read, deleted with its image row.

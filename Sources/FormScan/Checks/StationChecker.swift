@@ -18,6 +18,25 @@ public enum StationChecker {
         return (dir as NSString).appendingPathComponent(stripped.isEmpty ? base : stripped)
     }
 
+    /// How a folder's images are grouped into stations.
+    public enum Grouping: String, Sendable, CaseIterable {
+        /// The file name without its page marker (`TPS07-lembar1.jpg`, `TPS07-lembar2.jpg`).
+        case name
+        /// Each folder is one station (`TPS07/IMG_0001.jpg`, `TPS07/IMG-20190417-WA0003.jpg`):
+        /// which page an image is comes from the image itself (its identified template).
+        case folder
+    }
+
+    /// The station of `path` under `grouping`: for `.folder` the folder holding it.
+    public static func stationKey(for path: String, grouping: Grouping, pagePattern: String = defaultPagePattern) -> String {
+        switch grouping {
+        case .name: return stationKey(for: path, pagePattern: pagePattern)
+        case .folder:
+            let dir = (path as NSString).deletingLastPathComponent
+            return dir.isEmpty ? "." : dir
+        }
+    }
+
     /// Groups results by station key, keeping input order inside each group.
     public static func group(_ paths: [String], pagePattern: String = defaultPagePattern) -> [String: [String]] {
         Dictionary(grouping: paths, by: { stationKey(for: $0, pagePattern: pagePattern) })

@@ -112,8 +112,14 @@ public struct Expectation: Sendable {
         return Expectation(values: values)
     }
 
+    /// First cell of the export's second header line, the fields' codes on the form.
+    public static let formCodesRow = "kode formulir"
+    /// Columns of an export row that hold no field's number.
+    static let exportTextColumns: Set<String> = ["station", "status", "pages", "templates", "missing_pages", "reasons", "failed_rules"]
+
     static func exportRow(_ path: String, header: [String], rows: [[String]], station: String?) throws(ParseError) -> Expectation {
-        let columns = header.indices.filter { $0 >= 4 && !header[$0].hasSuffix("_status") && header[$0] != "failed_rules" && !header[$0].isEmpty }
+        let rows = rows.filter { $0.first?.trimmingCharacters(in: .whitespaces) != formCodesRow }
+        let columns = header.indices.filter { $0 >= 4 && !header[$0].hasSuffix("_status") && !exportTextColumns.contains(header[$0]) && !header[$0].isEmpty }
         if columns.isEmpty { throw .noFieldColumns(path) }
         let keys = rows.map { $0.first ?? "" }
         if rows.isEmpty { throw .noRowForStation(path, station: station, rows: []) }

@@ -52,9 +52,7 @@ public struct StationVerifier: Sendable {
     public init(store: TemplateStore) { self.store = store }
 
     /// The form a template belongs to: its id without the page part (`-lembar2`, `-hal3`).
-    public static func family(_ templateID: String) -> String {
-        templateID.replacingOccurrences(of: #"-(lembar|hal)\d+$"#, with: "", options: .regularExpression)
-    }
+    public static func family(_ templateID: String) -> String { TemplateStore.family(templateID) }
 
     /// Which page holds `name` (`field` or `template.field`).
     func locate(_ name: String, in pages: [PageResult]) throws(VerifyError) -> (page: Int, field: String) {
@@ -101,8 +99,7 @@ public struct StationVerifier: Sendable {
                                            read: trusted ? field.value : nil, status: field.status))
             }
         }
-        let families = Set(pages.map { Self.family($0.template) })
-        let missing = store.ids.filter { families.contains(Self.family($0)) && !templates.contains($0) }
+        let missing = store.missingPages(given: templates)
         let needing = pages.flatMap { p in p.orderedFields.filter { $0.status > .corrected }.map { "\(p.template).\($0.id)" } }
         let verdict: StationVerification.Verdict = !missing.isEmpty ? .pagesMissing
             : (!needing.isEmpty || !mismatches.isEmpty) ? .needsLook : .consistent
