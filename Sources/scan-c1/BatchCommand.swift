@@ -21,8 +21,10 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(help: "Database file (default: FOLDER.scan-c1.sqlite beside the folder given, or beside the folder of the first file).")
     var db: String?
 
-    @Option(name: .shortAndLong, help: "Pages read at once, each with its own Tesseract engine; the default is the number of cores.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .shortAndLong, help: ArgumentHelp("Pages read at once, each with its own Tesseract engine (default: the number of cores, \(ProcessInfo.processInfo.activeProcessorCount) here).", valueName: "n"))
+    var jobs: Int?
+
+    var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "Read again the images stored with other model or template versions, and the error rows (not `crashed` ones).")
     var rescan = false
@@ -48,7 +50,7 @@ struct BatchCommand: AsyncParsableCommand {
     @OptionGroup var reader: ReaderOptions
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let db, db.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--db needs a file name") }
         // Checked before anything is created (the default database sits beside the folder).
         if inputs.isEmpty { throw ValidationError("give the folder of photos (or image files)") }
@@ -79,7 +81,7 @@ struct BatchCommand: AsyncParsableCommand {
             Diagnostics.error(error.description); throw ExitCode(Exit.setupFailed)
         }
         let versions = Fingerprint.versions(tool: ScanC1.configuration.version, models: ModelLocator(directory: reader.modelDir), store: store)
-        let options = BatchOptions(folder: inputs[0], jobs: jobs, rescan: rescan, templateID: template == "auto" ? nil : template,
+        let options = BatchOptions(folder: inputs[0], jobs: workers, rescan: rescan, templateID: template == "auto" ? nil : template,
                                    pagePattern: stationPattern, secondReading: reader.secondReading, retryErrors: retryErrors, inputs: inputs,
                                    stations: stations)
         let reader = self.reader

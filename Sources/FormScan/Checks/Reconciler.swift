@@ -335,7 +335,8 @@ struct Reconciler {
         let read = fields.compactMapValues(\.value)
         let asRead: (String) -> Int? = { read[$0] }
         for id in inDoubt {
-            let others = inDoubt.filter { $0 != id }.joined(separator: " or ")
+            // Named as the form prints them (IV.02), what a person finds on the sheet.
+            let others = inDoubt.filter { $0 != id }.map { template.template.field($0)?.formCode ?? $0 }.joined(separator: " or ")
             let failing = template.rules.filter { !$0.soft && $0.fieldIDs.contains(id) && $0.evaluate(asRead)?.holds == false }
             fields[id]?.status = .review
             fields[id]?.reasons += failing.map { "rule \($0.label) fails: \($0.rendered(asRead)); this number or \(others) is misread" }

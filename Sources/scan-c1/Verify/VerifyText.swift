@@ -204,7 +204,7 @@ struct VerifyText {
                  : "rule \(g[0]) holds only through numbers changed to fit or in doubt (\(g[1])): it confirms nothing"
         }),
         (#"rule (.*) fails: (.*); this number or (.*) is misread"#, { g, t in
-            t.id ? "aturan \(g[0]) tidak terpenuhi: \(t.numbers(g[1], failed: true)); angka ini atau \(g[2]) salah terbaca"
+            t.id ? "aturan \(g[0]) tidak terpenuhi: \(t.numbers(g[1], failed: true)); angka ini atau \(g[2].replacingOccurrences(of: " or ", with: " atau ")) salah terbaca"
                  : "rule \(g[0]) fails: \(t.numbers(g[1], failed: true)); this number or \(g[2]) is misread"
         }),
         (#"rule (.*) fails: (.*)"#, { g, t in
