@@ -217,5 +217,18 @@ import Testing
         guard case .badRecap(let m3)? = failure(o) else { Issue.record("an unknown field was taken"); return }
         #expect(m3.contains("suara_sahh"))
         #expect(!FileManager.default.fileExists(atPath: o.database!))
+
+        // The command: one call, the failure on stderr and exit 64 (bad usage), nothing on stdout.
+        let p = Process()
+        p.executableURL = ServerProcess.tool
+        p.arguments = ["review", "--db", fixture.db, "--double-entry", "--expect", lines]
+        let (out, err) = (Pipe(), Pipe())
+        (p.standardOutput, p.standardError) = (out, err)
+        try p.run()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 64)
+        #expect(said.contains("scan-c1: error:") && said.contains("name no station"))
+        #expect(out.fileHandleForReading.readDataToEndOfFile().isEmpty)
     }
 }
