@@ -141,6 +141,67 @@ import Testing
         #expect(try #require(again.station(st.key)).stage(ref) == .thirdLook)
     }
 
+    /// The same over HTTP (`scan-c1 review --double-entry`): three browsers, three names; the
+    /// second's screen and answer tell nothing of the first's entry; the same name (another
+    /// browser) is refused; a first entry is undone from its own session only.
+    @Test func doubleEntryOverHTTP() async throws {
+        let fixture = try await ReviewFixture.shared()
+        let db = try Self.copy(fixture, "http")
+        let server = try ServerProcess(db: db.path, extra: ["--double-entry"])
+        defer { server.stop() }
+        let base = server.base
+        func session(_ name: String) throws -> (jar: String, csrf: String) {
+            let jar = try Curl.get(server.url).setCookies.map { $0.split(separator: ";")[0] }.joined(separator: "; ")
+            let csrf = try #require(try Curl.get(base + "/name?next=/", cookie: jar).csrf)
+            #expect(try Curl.post(base + "/name", form: "name=\(name)&csrf=\(csrf)&next=/", cookie: jar).status == 303)
+            return (jar, csrf)
+        }
+        let siti = try session("Siti"), budi = try session("Budi"), again = try session("SITI")
+        let start = try Curl.get(base + "/station?key=" + fixture.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, cookie: siti.jar)
+        let fieldURL = try #require(start.header("location"))
+        let q = Form.parse(String(fieldURL.split(separator: "?")[1]))
+        let (image, field) = (try #require(q["image"]), try #require(q["field"]))
+        let value = try #require(fixture.truth[image]?[field])
+        let wrong = value == 999 ? 998 : value + 1
+        #expect(try Curl.get(base + "/", cookie: siti.jar).body.contains("0 menunggu entri kedua"))
+
+        // Siti's first entry (a wrong number): no correction; her session can take it back, another cannot.
+        let first = try Curl.post(base + "/answer", form: "csrf=\(siti.csrf)&image=\(image)&field=\(field)&value=\(wrong)", cookie: siti.jar, json: true)
+        #expect(first.status == 200 && first.body.contains("\"step\":\"first-entry\""))
+        let entryID = try #require(try db.reviewEntries().first?.id)
+        #expect(try db.corrections()[Int64(image)!]?[field] == nil)
+        #expect(try Curl.post(base + "/undo", form: "csrf=\(budi.csrf)&entry=\(entryID)", cookie: budi.jar).status == 400)
+        #expect(try Curl.post(base + "/undo", form: "csrf=\(siti.csrf)&entry=\(entryID)", cookie: siti.jar).status == 303)
+        #expect(try db.reviewEntries().isEmpty)
+        _ = try Curl.post(base + "/answer", form: "csrf=\(siti.csrf)&image=\(image)&field=\(field)&value=\(wrong)", cookie: siti.jar, json: true)
+        #expect(try Curl.get(base + "/", cookie: siti.jar).body.contains("1 menunggu entri kedua"))
+
+        // The same name from another browser: refused, nothing stored.
+        let twice = try Curl.post(base + "/answer", form: "csrf=\(again.csrf)&image=\(image)&field=\(field)&value=\(wrong)", cookie: again.jar, json: true)
+        #expect(twice.status == 400 && twice.body.contains("harus dari orang lain"))
+        #expect(try db.reviewEntries().count == 1)
+
+        // Budi's screen: the second entry, nothing of Siti's; his answer differs: a third look, said without her number.
+        let screen = try Curl.get(base + fieldURL, cookie: budi.jar)
+        #expect(screen.status == 200 && screen.body.contains("data-stage=\"second\""))
+        #expect(!screen.body.contains("Siti") && !screen.body.contains("id=\"entries\""))
+        let second = try Curl.post(base + "/answer", form: "csrf=\(budi.csrf)&image=\(image)&field=\(field)&value=\(value)", cookie: budi.jar, json: true)
+        #expect(second.status == 200 && second.body.contains("\"step\":\"disagreed\"") && !second.body.contains("answerID"))
+        let said = try #require(try JSONSerialization.jsonObject(with: Data(second.body.utf8)) as? [String: Any])
+        let label = try #require(try db.pages().first?.result.fields[field]?.label)
+        #expect(said["message"] as? String == ReviewText(.id).answerMessage(label: label, shown: "\(value)", kind: .typed, step: .disagreed))
+        #expect(try Curl.get(base + "/?status=third", cookie: budi.jar).body.contains("1 menunggu tinjauan ketiga"))
+
+        // Ani's third look: both entries with their names; her answer decides.
+        let ani = try session("Ani")
+        let look = try Curl.get(base + fieldURL, cookie: ani.jar)
+        #expect(look.body.contains("data-stage=\"third-look\"") && look.body.contains("Siti: <strong>\(wrong)</strong>") && look.body.contains("Budi: <strong>\(value)</strong>"))
+        let decided = try Curl.post(base + "/answer", form: "csrf=\(ani.csrf)&image=\(image)&field=\(field)&value=\(value)", cookie: ani.jar, json: true)
+        #expect(decided.status == 200 && decided.body.contains("\"step\":\"decided\""))
+        #expect(try db.corrections()[Int64(image)!]?[field] == value)
+        #expect(try db.reviewAnswers().last?.person == "Ani")
+    }
+
     /// `--expect` with `--db`: an export CSV whose row names the station (by its last path
     /// component); the field screen shows the recap's value beside the reading and whether it agrees.
     @Test func theRecapValueIsShownAndSaysWhetherItAgrees() async throws {
