@@ -23,7 +23,10 @@ struct QueueFilter: Sendable {
 }
 
 enum QueuePage {
-    static func render(_ all: [ReviewModel.StationState], filter: QueueFilter, text: ReviewText, doubleEntry: Bool = false) -> String {
+    /// `person`: Enter opens the first station shown with a field this person can answer (under
+    /// double entry not one waiting only for other people's entries), else the first shown.
+    static func render(_ all: [ReviewModel.StationState], filter: QueueFilter, text: ReviewText, doubleEntry: Bool = false,
+                       person: String = "") -> String {
         let shown = all.filter(filter.matches)
         let templates = Set(all.flatMap(\.templates)).sorted()
         let rules = Set(all.flatMap(\.failedRuleLabels)).sorted()
@@ -52,6 +55,7 @@ enum QueuePage {
             body += "<p class=\"empty\">\(HTML.esc(text.nothing))</p>"
         } else {
             body += "<table class=\"queue\"><thead><tr><th>\(HTML.esc(text.station))</th><th>\(HTML.esc(text.statusWord))</th><th>\(HTML.esc(text.toLook))</th><th>\(HTML.esc(text.answered))</th>\(doubleEntry ? "<th>\(HTML.esc(text.secondEntryWord))</th><th>\(HTML.esc(text.thirdLookWord))</th>" : "")<th>\(HTML.esc(text.failedRules))</th><th>\(HTML.esc(text.pages))</th><th></th></tr></thead><tbody>"
+            let first = shown.firstIndex { !$0.open(for: person).isEmpty } ?? 0
             for (i, s) in shown.enumerated() {
                 let status = s.done ? text.doneWord : text.status(s.current.status)
                 let cls = s.done ? "done" : s.current.status.rawValue
@@ -59,7 +63,7 @@ enum QueuePage {
                 var notes: [String] = []
                 if !s.missingPages.isEmpty { notes.append("\(text.missingPages): \(s.missingPages.joined(separator: ", "))") }
                 if s.unreadable > 0 { notes.append(text.unreadable(s.unreadable)) }
-                body += "<tr class=\"\(cls)\"><td><a href=\"\(HTML.esc(link))\"\(i == 0 ? " id=\"first\"" : "")>\(HTML.esc(s.key))</a>"
+                body += "<tr class=\"\(cls)\"><td><a href=\"\(HTML.esc(link))\"\(i == first ? " id=\"first\"" : "")>\(HTML.esc(s.key))</a>"
                 body += notes.map { "<div class=\"note\">\(HTML.esc($0))</div>" }.joined()
                 body += "</td><td><span class=\"badge \(cls)\">\(HTML.esc(status))</span></td><td class=\"num\">\(s.open.count)</td><td class=\"num\">\(s.answers.count)</td>"
                 if doubleEntry {

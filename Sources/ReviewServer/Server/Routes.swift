@@ -85,7 +85,8 @@ extension ReviewServer {
         f.rule = q["rule"] ?? ""
         f.folder = q["folder"] ?? ""
         let text = ReviewText(context.lang)
-        return page(text.queue, QueuePage.render(model.stations, filter: f, text: text, doubleEntry: model.doubleEntry), context, request: request)
+        return page(text.queue, QueuePage.render(model.stations, filter: f, text: text, doubleEntry: model.doubleEntry,
+                                                     person: person(context)), context, request: request)
     }
 
     /// The person of a request's session ("" before the name is given).
