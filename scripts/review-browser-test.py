@@ -48,6 +48,7 @@ def main():
     server = subprocess.Popen([args.tool, "review", *pages, "-t", args.template, "--db", db, "--port", "0"], stdout=subprocess.PIPE,
                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     driver = None
+    servers = [server]
     try:
         url = server.stdout.readline().decode().strip()
         check(url.startswith("http://127.0.0.1:") and "?token=" in url, f"first line is the address: {url[:40]}…")
@@ -188,17 +189,89 @@ def main():
         check("Akses ditolak" in driver.page_source, "without the cookie the page is refused")
         shot("8-refused.png")
 
+        # Double entry: the same page served with --double-entry over a new database; two people
+        # (two sessions, two names) answer its first flagged field from the keyboard, the second
+        # without seeing the first's entry; the value stands only after the second agrees.
+        # The recap (--expect, field,value lines) is the truth file's: each screen shows it beside the reading.
+        double_part = time.monotonic()
+        db2 = os.path.join(work, "double.sqlite")
+        rekap = os.path.join(work, "rekap.csv")
+        with open(rekap, "w") as f:
+            f.write("".join(f"{k},{v}\n" for k, v in truth[os.path.realpath(pages[0])].items()))
+        server2 = subprocess.Popen([args.tool, "review", *pages, "-t", args.template, "--db", db2, "--port", "0", "--double-entry",
+                                    "--expect", rekap],
+                                   stdout=subprocess.PIPE, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        servers.append(server2)
+        url2 = server2.stdout.readline().decode().strip()
+        double_started = time.monotonic()
+        double_keys = 0
+        entered = None
+        for person, stage in (("Siti Aminah", "first"), ("Budi Santoso", "second")):
+            driver.delete_all_cookies()
+            driver.get(url2)
+            ready()
+            driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ENTER)
+            wait.until(lambda d: "/name" in d.current_url)
+            ready()
+            box = driver.switch_to.active_element
+            box.send_keys(person + Keys.ENTER)
+            wait.until(lambda d: "/field?" in d.current_url)
+            ready()
+            q = dict(kv.split("=", 1) for kv in driver.current_url.split("?", 1)[1].split("&"))
+            image, field = int(q["image"]), urllib.parse.unquote(q["field"])
+            if entered is None:
+                entered = (image, field)
+            check((image, field) == entered, f"double entry, {person}: the same field opens first ({field})")
+            shown = driver.find_element(By.ID, "stage").get_attribute("data-stage")
+            check(shown == stage, f"double entry, {person}: the screen says the {stage} entry ({shown})")
+            if stage == "second":
+                check("Siti Aminah" not in driver.page_source and not driver.find_elements(By.ID, "entries"),
+                      "double entry: the second person's screen shows nothing of the first entry")
+                driver.execute_script("window.scrollTo(0, 0)")
+                shot("9-double-entry-second.png")
+            con = sqlite3.connect(db2)
+            path = con.execute("SELECT path FROM images WHERE id = ?", (image,)).fetchone()[0]
+            con.close()
+            value = truth[os.path.realpath(path)][field]
+            reading = driver.find_element(By.ID, "reading").text
+            recap = driver.find_element(By.ID, "recap")
+            check(driver.find_element(By.ID, "recap-value").text == str(value)
+                  and ("pass" in recap.get_attribute("class")) == (reading == str(value)),
+                  f"double entry, {person}: the recap's value {value} is shown beside the reading {reading}, and whether it agrees")
+            typed = "" if reading == str(value) else str(value)
+            old = driver.current_url
+            driver.switch_to.active_element.send_keys(typed + Keys.ENTER)
+            double_keys += len(typed) + 1
+            wait.until(lambda d: d.current_url != old)
+            ready()
+            con = sqlite3.connect(db2)
+            entries = con.execute("SELECT person, value, answer_id FROM review_entries ORDER BY id").fetchall()
+            corr = con.execute("SELECT value, person FROM corrections WHERE image_id = ? AND field = ?", (image, field)).fetchone()
+            con.close()
+            if stage == "first":
+                check(len(entries) == 1 and entries[0][:2] == (person, value) and corr is None,
+                      "double entry: the first entry is stored apart, no correction yet")
+                driver.execute_script("window.scrollTo(0, 0)")
+                shot("9-double-entry-first-stored.png")
+            else:
+                check(len(entries) == 2 and all(e[2] is not None for e in entries) and corr == (value, "Siti Aminah + Budi Santoso"),
+                      f"double entry: both agree, the value stands as a correction naming both ({corr})")
+        double_seconds = time.monotonic() - double_started
+        double_part = time.monotonic() - double_part
+
         print()
         print(f"flagged fields answered: {len(answered)}")
         print(f"keystrokes per flagged field: {sum(field_keys) / max(1, len(field_keys)):.2f} (each: {field_keys}); once per session: {name_keys} (Enter + the name + Enter)")
         print(f"seconds per flagged field (Enter to the next screen ready, browser + server): {sum(field_times) / max(1, len(field_times)):.2f} (each: {', '.join(f'{t:.2f}' for t in field_times)})")
         print(f"time to first screen: {first_screen:.2f} s (navigation: response {nav[0]:.0f} ms, load {nav[1]:.0f} ms)")
         print(f"field screen weight: {sum(weights)} bytes ({len(weights)} requests: {weights})")
+        print(f"double entry: one flagged field by two people (open, name, answer, twice): {double_seconds:.2f} s, {double_keys} keystrokes for the two answers; the whole double-entry part of the test (the page read again by the second server included): {double_part:.1f} s")
     finally:
         if driver:
             driver.quit()
-        server.terminate()
-        server.wait(timeout=60)
+        for srv in servers:
+            srv.terminate()
+            srv.wait(timeout=60)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         sys.exit(1)

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REVIEW_BROWSER=1 scripts/setup.sh
-python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+# Debian's python3-selenium (installed above) when the python3 on PATH is another one (pyenv).
+PY=python3
+if ! python3 -c "import selenium" 2>/dev/null && /usr/bin/python3 -c "import selenium" 2>/dev/null; then PY=/usr/bin/python3; fi
+$PY -c "import selenium" 2>/dev/null || $PY -m pip install -q selenium
 swift build
 export OMP_THREAD_LIMIT=1
-exec python3 scripts/review-browser-test.py "$@"
+exec $PY scripts/review-browser-test.py "$@"

@@ -195,9 +195,9 @@ final class ServerProcess {
     let base: String
     let port: Int
 
-    init(db: String) throws {
+    init(db: String, extra: [String] = []) throws {
         process.executableURL = ServerProcess.tool
-        process.arguments = ["review", "--db", db, "--port", "0"]
+        process.arguments = ["review", "--db", db, "--port", "0"] + extra
         let out = Pipe()
         process.standardOutput = out
         try process.run()

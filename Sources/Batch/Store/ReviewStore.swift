@@ -28,6 +28,30 @@ enum ReviewSchema {
             );
             CREATE INDEX review_answers_by_image ON review_answers(image_id, field);
             """)
+
+    /// Double entry (`scan-c1 review --double-entry`): each person's independent entry of a
+    /// field, kept apart from `corrections` until two people agree (then the agreed value is a
+    /// review answer and a correction) or a third person decides a disagreement. An entry is
+    /// never deleted: `answer_id` names the answer it led to, `undone_at` marks it withdrawn.
+    static let doubleEntry = (id: "review-v2-double-entry", sql: """
+            ALTER TABLE review_answers ADD COLUMN decided_by TEXT;         -- NULL: one person; agreement | third-look
+            CREATE TABLE review_entries (
+                id INTEGER PRIMARY KEY,
+                image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+                field TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('typed', 'confirmed', 'unreadable')),
+                value INTEGER,                                             -- NULL for unreadable
+                original_value INTEGER,                                    -- the machine's reading
+                original_status TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                person TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                answer_id INTEGER REFERENCES review_answers(id),           -- the answer it led to (NULL: pending)
+                undone_at TEXT,
+                undone_by TEXT
+            );
+            CREATE INDEX review_entries_by_image ON review_entries(image_id, field);
+            """)
 }
 
 /// A person's answer to one field on the review page.
@@ -43,6 +67,24 @@ public struct ReviewAnswer: Sendable, Equatable {
     public var reason: String
     public var person: String
     public var createdAt: String
+    public var undoneAt: String?
+    /// How a double-entry answer was reached (nil: one person's answer).
+    public var decidedBy: Decision?
+    public enum Decision: String, Sendable { case agreement, thirdLook = "third-look" }
+}
+
+/// One person's independent entry of a field under double entry, pending until a second
+/// person's entry agrees with it or a third person decides.
+public struct ReviewEntry: Sendable, Equatable {
+    public var id: Int64
+    public var imageID: Int64
+    public var field: String
+    public var kind: ReviewAnswer.Kind
+    public var value: Int?
+    public var person: String
+    public var createdAt: String
+    /// The answer it led to (nil: still pending).
+    public var answerID: Int64?
     public var undoneAt: String?
 }
 
@@ -60,7 +102,8 @@ extension ScanDatabase {
     /// Stores a person's answer; a number also becomes a correction (with the person's name).
     @discardableResult
     public func addReviewAnswer(imageID: Int64, field: String, kind: ReviewAnswer.Kind, value: Int?, originalValue: Int?,
-                                originalStatus: String, reason: String, person: String) throws(BatchError) -> Int64 {
+                                originalStatus: String, reason: String, person: String,
+                                decidedBy: ReviewAnswer.Decision? = nil, entries: [Int64] = []) throws(BatchError) -> Int64 {
         try write { db in
             let now = Self.now()
             // A later answer to the same field replaces the earlier one's correction.
@@ -82,10 +125,15 @@ extension ScanDatabase {
             }
             try db.execute(sql: """
                 INSERT INTO review_answers (image_id, field, kind, value, original_value, original_status, reason, person,
-                                            created_at, correction_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [imageID, field, kind.rawValue, value, originalValue, originalStatus, reason, person, now, correctionID])
-            return db.lastInsertedRowID
+                                            created_at, correction_id, decided_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [imageID, field, kind.rawValue, value, originalValue, originalStatus, reason, person, now, correctionID,
+                                 decidedBy?.rawValue])
+            let id = db.lastInsertedRowID
+            for e in entries {
+                try db.execute(sql: "UPDATE review_entries SET answer_id = ? WHERE id = ? AND undone_at IS NULL", arguments: [id, e])
+            }
+            return id
         }
     }
 
@@ -98,8 +146,20 @@ extension ScanDatabase {
                 return nil
             }
             if let c: Int64 = row["correction_id"] { try db.execute(sql: "DELETE FROM corrections WHERE id = ?", arguments: [c]) }
+            let now = Self.now()
             try db.execute(sql: "UPDATE review_answers SET correction_id = NULL, undone_at = ?, undone_by = ? WHERE id = ?",
-                           arguments: [Self.now(), person, id])
+                           arguments: [now, person, id])
+            // Double entry: an agreement undone withdraws the entry that closed it (the first
+            // stays, waiting for a second again); a third look undone leaves both entries
+            // waiting for a third look again.
+            let decided: String? = row["decided_by"]
+            if decided == ReviewAnswer.Decision.agreement.rawValue {
+                try db.execute(sql: """
+                    UPDATE review_entries SET undone_at = ?, undone_by = ?
+                    WHERE id = (SELECT max(id) FROM review_entries WHERE answer_id = ?)
+                    """, arguments: [now, person, id])
+            }
+            try db.execute(sql: "UPDATE review_entries SET answer_id = NULL WHERE answer_id = ?", arguments: [id])
             return Self.answer(row)
         }
     }
@@ -115,7 +175,52 @@ extension ScanDatabase {
     static func answer(_ r: Row) -> ReviewAnswer {
         ReviewAnswer(id: r["id"], imageID: r["image_id"], field: r["field"], kind: ReviewAnswer.Kind(rawValue: r["kind"]) ?? .typed,
                      value: r["value"], originalValue: r["original_value"], originalStatus: r["original_status"],
-                     reason: r["reason"], person: r["person"], createdAt: r["created_at"], undoneAt: r["undone_at"])
+                     reason: r["reason"], person: r["person"], createdAt: r["created_at"], undoneAt: r["undone_at"],
+                     decidedBy: (r["decided_by"] as String?).flatMap(ReviewAnswer.Decision.init))
+    }
+
+    // MARK: double entry
+
+    /// Stores one person's independent entry of a field (no correction: it stands only when a
+    /// second person's entry agrees, or a third person decides).
+    @discardableResult
+    public func addReviewEntry(imageID: Int64, field: String, kind: ReviewAnswer.Kind, value: Int?, originalValue: Int?,
+                               originalStatus: String, reason: String, person: String) throws(BatchError) -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO review_entries (image_id, field, kind, value, original_value, original_status, reason, person, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [imageID, field, kind.rawValue, value, originalValue, originalStatus, reason, person, Self.now()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Withdraws a pending entry (one that has led to no answer). Returns it, or nil when there
+    /// is no such pending entry.
+    @discardableResult
+    public func undoReviewEntry(id: Int64, by person: String) throws(BatchError) -> ReviewEntry? {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_entries WHERE id = ? AND undone_at IS NULL AND answer_id IS NULL",
+                                             arguments: [id]) else { return nil }
+            try db.execute(sql: "UPDATE review_entries SET undone_at = ?, undone_by = ? WHERE id = ?", arguments: [Self.now(), person, id])
+            return Self.entry(row)
+        }
+    }
+
+    /// The entries not withdrawn, oldest first: only the pending ones (no answer yet), or all.
+    public func reviewEntries(pendingOnly: Bool = true, includingUndone: Bool = false) throws(BatchError) -> [ReviewEntry] {
+        var conditions: [String] = []
+        if !includingUndone { conditions.append("undone_at IS NULL") }
+        if pendingOnly { conditions.append("answer_id IS NULL") }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM review_entries \(filter) ORDER BY id").map(Self.entry)
+        }
+    }
+
+    static func entry(_ r: Row) -> ReviewEntry {
+        ReviewEntry(id: r["id"], imageID: r["image_id"], field: r["field"], kind: ReviewAnswer.Kind(rawValue: r["kind"]) ?? .typed,
+                    value: r["value"], person: r["person"], createdAt: r["created_at"], answerID: r["answer_id"], undoneAt: r["undone_at"])
     }
 
     /// Where a stored page's image is, and its registration.

@@ -9,7 +9,8 @@ enum Schema {
     static let applicationID: Int32 = 0x5343_3142
 
     /// Migrations in order: identifier and SQL.
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration, ("v3-missing-pages", v3)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration,
+                                                           ReviewSchema.doubleEntry, ("v3-missing-pages", v3)]
 
     /// Tables and the columns this version reads and writes: checked on every open.
     static let required: [String: [String]] = [

@@ -31,6 +31,7 @@ public struct Expectation: Sendable {
         case noValues(String, station: String)
         case unknownFields([String], known: [String])
         case ambiguousField(String, templates: [String])
+        case notStationRows(String)
 
         public var description: String {
             switch self {
@@ -56,6 +57,8 @@ public struct Expectation: Sendable {
                     + "; the pages' fields: \(known.joined(separator: ", "))"
             case .ambiguousField(let f, let t):
                 return "--expect: field '\(f)' is on several pages: write it as \(t.map { "\($0).\(f)" }.joined(separator: " or "))"
+            case .notStationRows(let p):
+                return "\(p): expected the CSV of `scan-c1 export` (a header starting station,status and a row per station): 'field,value' lines name no station"
             }
         }
     }
@@ -112,12 +115,55 @@ public struct Expectation: Sendable {
         return Expectation(values: values)
     }
 
+    /// Every station's row of a CSV written by `scan-c1 export` (the recap of many stations),
+    /// by the station named in its first column; rows without numbers are left out. A file of
+    /// `field,value` lines names no station and is refused.
+    public static func stations(_ path: String) throws(ParseError) -> [String: Expectation] {
+        let (header, rows) = try exportTable(path)
+        var out: [String: Expectation] = [:]
+        for (i, row) in rows.enumerated() {
+            guard let key = row.first?.trimmingCharacters(in: .whitespaces), !key.isEmpty, key != formCodesRow else { continue }
+            if out[key] != nil { throw .twice(path, field: key) }
+            do { out[key] = try exportRow(path, header: header, rows: [row], station: key, line: i + 2) } catch {
+                if case .noValues = error { continue }
+                throw error
+            }
+        }
+        if out.isEmpty { throw .empty(path) }
+        return out
+    }
+
+    /// The row of `stations` for a station key: its own, else the only one whose last path
+    /// component is the key's (an export made in another folder).
+    public static func row(for key: String, in rows: [String: Expectation]) -> Expectation? {
+        if let r = rows[key] { return r }
+        let last = (key as NSString).lastPathComponent
+        let same = rows.filter { ($0.key as NSString).lastPathComponent == last }
+        return same.count == 1 ? same.first?.value : nil
+    }
+
+    static func exportTable(_ path: String) throws(ParseError) -> (header: [String], rows: [[String]]) {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path) }
+        guard st.st_size <= maxFileBytes else { throw .tooLarge(path, bytes: Int(st.st_size)) }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= maxFileBytes else { throw .unreadable(path) }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard let first = lines.first else { throw .empty(path) }
+        let separator = CSV.separator(first)
+        let header = CSV.split(first, separator: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard header.first == "station", header.contains("status") else { throw .notStationRows(path) }
+        return (header, lines.dropFirst().map { CSV.split($0, separator: separator) })
+    }
+
     /// First cell of the export's second header line, the fields' codes on the form.
     public static let formCodesRow = "kode formulir"
     /// Columns of an export row that hold no field's number.
     static let exportTextColumns: Set<String> = ["station", "status", "pages", "templates", "missing_pages", "reasons", "failed_rules"]
 
-    static func exportRow(_ path: String, header: [String], rows: [[String]], station: String?) throws(ParseError) -> Expectation {
+    static func exportRow(_ path: String, header: [String], rows: [[String]], station: String?, line: Int? = nil) throws(ParseError) -> Expectation {
         let rows = rows.filter { $0.first?.trimmingCharacters(in: .whitespaces) != formCodesRow }
         let columns = header.indices.filter { $0 >= 4 && !header[$0].hasSuffix("_status") && !exportTextColumns.contains(header[$0]) && !header[$0].isEmpty }
         if columns.isEmpty { throw .noFieldColumns(path) }
@@ -141,7 +187,7 @@ public struct Expectation: Sendable {
         for i in columns where i < row.count {
             let cell = row[i].trimmingCharacters(in: .whitespaces)
             if cell.isEmpty { continue }
-            guard let v = number(cell) else { throw .badValue(path, line: index + 2, field: header[i], text: cell) }
+            guard let v = number(cell) else { throw .badValue(path, line: line ?? index + 2, field: header[i], text: cell) }
             values[header[i]] = v
         }
         if values.isEmpty { throw .noValues(path, station: keys[index]) }

@@ -29,10 +29,18 @@ struct FieldScreen: Sendable {
     var answer: ReviewAnswer?
     /// Open fields of the station, in order, and this field's place among them (nil: not open).
     var open: [FieldRef]
+    /// Double entry: where the field stands (nil without double entry, or when it is not open).
+    var stage: EntryStage?
+    /// The two differing entries, shown only at a third look (never to the second person).
+    var disputed: [ReviewEntry]
+    /// The recap's value for this field, when one was given.
+    var recap: Int?
+    /// The recap's value agrees with the number now standing (nil: no recap, or no number).
+    var recapAgrees: Bool? { recap.flatMap { r in field.value.map { $0 == r } } }
     var pageAddsUp: Bool { page.result.rules.allSatisfy { $0.outcome != .fail || $0.soft } }
     var pageRulesKnown: Bool { page.result.rules.allSatisfy { $0.outcome != .unknown || $0.soft } }
 
-    init?(station: ReviewModel.StationState, ref: FieldRef, store: TemplateStore) {
+    init?(station: ReviewModel.StationState, ref: FieldRef, store: TemplateStore, doubleEntry: Bool = false) {
         guard let pi = station.current.pages.firstIndex(where: { $0.imageID == ref.imageID }) else { return nil }
         let page = station.current.pages[pi]
         guard let field = page.result.fields[ref.field], let template = try? store.template(page.template),
@@ -45,6 +53,10 @@ struct FieldScreen: Sendable {
         self.template = template
         self.answer = station.answers[ref]
         self.open = station.open
+        let isOpen = station.open.contains(ref)
+        stage = doubleEntry && isOpen ? station.stage(ref) : nil
+        disputed = stage == .thirdLook ? station.entries[ref] ?? [] : []
+        recap = station.recap.flatMap { $0.values[ref.field] ?? $0.values["\(page.template).\(ref.field)"] }
         // Every rule the field is in: the page's, and the station's naming it from any page.
         let qualified = "\(page.template).\(ref.field)"
         var lines: [RuleLine] = []

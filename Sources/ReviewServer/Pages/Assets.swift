@@ -65,6 +65,10 @@ enum Assets {
     .banner p { margin: .2rem 0; }
     .banner form { margin-top: .4rem; }
     .answered { color: var(--blue); }
+    .recap, .stage { padding: .3rem .6rem; border-radius: 6px; border-left: 4px solid var(--warn); background: var(--warnbg); }
+    .recap.pass { border-color: var(--ok); background: var(--okbg); }
+    .recap.fail, .stage.fail { border-color: var(--bad); background: var(--badbg); }
+    ul.entries { margin: .3rem 0 .6rem 1.2rem; font-size: 1.1rem; }
     .nav a { color: var(--blue); }
     """
 

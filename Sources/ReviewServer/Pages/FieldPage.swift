@@ -7,6 +7,10 @@ import Foundation
 struct AnswerOutcome: Sendable, Codable {
     struct Line: Sendable, Codable { var text: String; var outcome: String }
     var answerID: Int64?
+    /// Double entry: the first entry this session may withdraw.
+    var entryID: Int64?
+    /// Double entry: what the answer was (first entry, agreement, …); nil without.
+    var step: String?
     var message: String
     var rules: [Line]
     /// pass (the page adds up), fail, unknown.
@@ -37,9 +41,9 @@ enum FieldPage {
         guard let o else { return "" }
         var s = "<section class=\"banner \(o.verdict)\" id=\"last\"><p><strong>\(HTML.esc(text.yourAnswer)):</strong> \(HTML.esc(o.message))</p>"
         s += "<p class=\"verdict \(o.verdict)\">\(HTML.esc(o.verdictText))</p>" + ruleHTML(o.rules, id: "last-rules")
-        if let id = o.answerID {
+        if let (name, id) = o.answerID.map({ ("answer", $0) }) ?? o.entryID.map({ ("entry", $0) }) {
             s += "<form method=\"post\" action=\"/undo\" id=\"undo-form\"><input type=\"hidden\" name=\"csrf\" value=\"\(HTML.esc(csrf))\">"
-            s += "<input type=\"hidden\" name=\"answer\" value=\"\(id)\"><button type=\"submit\" class=\"secondary\">\(HTML.esc(text.undo)) (Ctrl+Z)</button></form>"
+            s += "<input type=\"hidden\" name=\"\(name)\" value=\"\(id)\"><button type=\"submit\" class=\"secondary\">\(HTML.esc(text.undo)) (Ctrl+Z)</button></form>"
         }
         return s + "</section>"
     }
@@ -48,7 +52,7 @@ enum FieldPage {
         "/field?" + HTML.query([("key", key), ("image", String(ref.imageID)), ("field", ref.field)])
     }
 
-    static func render(_ screen: FieldScreen, text: ReviewText, csrf: String, banner: String, skip: String?) -> String {
+    static func render(_ screen: FieldScreen, text: ReviewText, csrf: String, banner: String, skip: String?, entered: Bool = false) -> String {
         let ref = FieldRef(imageID: screen.page.imageID, field: screen.field.id)
         let t = screen.template.template
         let rects = screen.templateField.boxes.filter { $0.count == 4 }.map { Rect(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
@@ -78,6 +82,23 @@ enum FieldPage {
         s += "</p><h1 id=\"label\">\(HTML.esc(screen.field.label))</h1>"
         let reading = screen.field.value.map(String.init) ?? text.nothingRead
         s += "<p class=\"reading\">\(HTML.esc(text.machineRead)): <strong id=\"reading\">\(HTML.esc(reading))</strong> <span class=\"badge \(screen.field.status.rawValue)\">\(HTML.esc(text.status(screen.field.status)))</span></p>"
+        // The recap's value beside the reading, and whether they agree.
+        if let recap = screen.recap {
+            let agrees = screen.recapAgrees
+            let cls = agrees == true ? "pass" : agrees == false ? "fail" : "unknown"
+            s += "<p class=\"recap \(cls)\" id=\"recap\">\(HTML.esc(text.recapValue)): <strong id=\"recap-value\">\(recap)</strong> — "
+            s += "\(HTML.esc(agrees == true ? text.recapAgrees : agrees == false ? text.recapDiffers(screen.field.value ?? 0) : text.recapNothingRead))</p>"
+        }
+        // Double entry: which entry this is; at a third look both earlier entries, with who gave them.
+        if let stage = screen.stage {
+            s += "<p class=\"stage \(stage == .thirdLook ? "fail" : "unknown")\" id=\"stage\" data-stage=\"\(text.stageCode(stage))\">\(HTML.esc(text.stage(stage)))</p>"
+            if stage == .thirdLook && !entered {
+                s += "<ul class=\"entries\" id=\"entries\">" + screen.disputed.map { e in
+                    "<li>\(HTML.esc(e.person)): <strong>\(HTML.esc(e.value.map(String.init) ?? "X"))</strong> (\(HTML.esc(text.answerKind(e.kind))))</li>"
+                }.joined() + "</ul>"
+            }
+        }
+        if entered { s += "<p class=\"error\" id=\"entered\" role=\"alert\">\(HTML.esc(text.error(.samePerson)))</p>" }
         // The three boxes, enlarged, each with its candidates and the two readers' votes.
         s += "<div class=\"boxes\">"
         let names = [text.hundreds, text.tens, text.units]
@@ -102,7 +123,7 @@ enum FieldPage {
         s += "<h2>\(HTML.esc(text.rulesHeading))</h2>" + ruleHTML(ruleLines(screen, text: text), id: "rules")
         let (vc, vt) = verdict(screen, text: text)
         s += "<p class=\"verdict \(vc)\" id=\"verdict\">\(HTML.esc(vt))</p>"
-        if let a = screen.answer {
+        if let a = screen.answer, !(entered && screen.stage != nil) {
             s += "<p class=\"answered\">\(HTML.esc(text.yourAnswer)): \(HTML.esc(a.value.map(String.init) ?? "X")) (\(HTML.esc(text.answerKind(a.kind)))) \(HTML.esc(text.by)) \(HTML.esc(a.person))</p>"
         }
         s += "<form method=\"post\" action=\"/answer\" id=\"answer\" autocomplete=\"off\">"

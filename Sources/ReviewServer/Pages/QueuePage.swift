@@ -3,7 +3,7 @@ import Foundation
 
 /// The queue: stations needing a look, worst first, with counts, filters and progress.
 struct QueueFilter: Sendable {
-    var status = "open"          // open | done | all
+    var status = "open"          // open | done | all | third (double entry: a field waits for a third look)
     var template = ""
     var rule = ""
     var folder = ""
@@ -12,6 +12,7 @@ struct QueueFilter: Sendable {
         switch status {
         case "open": if s.done { return false }
         case "done": if !s.done { return false }
+        case "third": if s.thirdLooks == 0 { return false }
         default: break
         }
         if !template.isEmpty && !s.templates.contains(template) { return false }
@@ -22,7 +23,10 @@ struct QueueFilter: Sendable {
 }
 
 enum QueuePage {
-    static func render(_ all: [ReviewModel.StationState], filter: QueueFilter, text: ReviewText) -> String {
+    /// `person`: Enter opens the first station shown with a field this person can answer (under
+    /// double entry not one waiting only for other people's entries), else the first shown.
+    static func render(_ all: [ReviewModel.StationState], filter: QueueFilter, text: ReviewText, doubleEntry: Bool = false,
+                       person: String = "") -> String {
         let shown = all.filter(filter.matches)
         let templates = Set(all.flatMap(\.templates)).sorted()
         let rules = Set(all.flatMap(\.failedRuleLabels)).sorted()
@@ -34,9 +38,15 @@ enum QueuePage {
         }
         var body = "<h1>\(HTML.esc(text.queue))</h1>"
         let openFields = all.map(\.open.count).reduce(0, +)
-        body += "<p class=\"summary\"><strong>\(HTML.esc(text.progress(done: all.filter(\.done).count, total: all.count)))</strong> · \(HTML.esc(text.fieldsOpen(openFields)))</p>"
-        body += "<form class=\"filters\" method=\"get\" action=\"/\">"
-        body += select("status", text.statusWord, [("open", text.open), ("done", text.doneWord), ("all", text.all)], filter.status)
+        body += "<p class=\"summary\"><strong>\(HTML.esc(text.progress(done: all.filter(\.done).count, total: all.count)))</strong> · \(HTML.esc(text.fieldsOpen(openFields)))"
+        if doubleEntry {
+            let (second, third) = (all.map(\.secondEntries).reduce(0, +), all.map(\.thirdLooks).reduce(0, +))
+            body += " · <span id=\"double-entry\">\(HTML.esc(text.doubleEntrySummary(second: second, third: third)))</span>"
+        }
+        body += "</p><form class=\"filters\" method=\"get\" action=\"/\">"
+        var statuses = [("open", text.open), ("done", text.doneWord), ("all", text.all)]
+        if doubleEntry { statuses.insert(("third", text.thirdLookWord), at: 1) }
+        body += select("status", text.statusWord, statuses, filter.status)
         body += select("template", text.template, [("", text.all)] + templates.map { ($0, $0) }, filter.template)
         body += select("rule", text.rule, [("", text.all)] + rules.map { ($0, $0) }, filter.rule)
         if folders.count > 1 { body += select("folder", text.folder, [("", text.all)] + folders.map { ($0, $0) }, filter.folder) }
@@ -44,7 +54,8 @@ enum QueuePage {
         if shown.isEmpty {
             body += "<p class=\"empty\">\(HTML.esc(text.nothing))</p>"
         } else {
-            body += "<table class=\"queue\"><thead><tr><th>\(HTML.esc(text.station))</th><th>\(HTML.esc(text.statusWord))</th><th>\(HTML.esc(text.toLook))</th><th>\(HTML.esc(text.answered))</th><th>\(HTML.esc(text.failedRules))</th><th>\(HTML.esc(text.pages))</th><th></th></tr></thead><tbody>"
+            body += "<table class=\"queue\"><thead><tr><th>\(HTML.esc(text.station))</th><th>\(HTML.esc(text.statusWord))</th><th>\(HTML.esc(text.toLook))</th><th>\(HTML.esc(text.answered))</th>\(doubleEntry ? "<th>\(HTML.esc(text.secondEntryWord))</th><th>\(HTML.esc(text.thirdLookWord))</th>" : "")<th>\(HTML.esc(text.failedRules))</th><th>\(HTML.esc(text.pages))</th><th></th></tr></thead><tbody>"
+            let first = shown.firstIndex { !$0.open(for: person).isEmpty } ?? 0
             for (i, s) in shown.enumerated() {
                 let status = s.done ? text.doneWord : text.status(s.current.status)
                 let cls = s.done ? "done" : s.current.status.rawValue
@@ -52,9 +63,12 @@ enum QueuePage {
                 var notes: [String] = []
                 if !s.missingPages.isEmpty { notes.append("\(text.missingPages): \(s.missingPages.joined(separator: ", "))") }
                 if s.unreadable > 0 { notes.append(text.unreadable(s.unreadable)) }
-                body += "<tr class=\"\(cls)\"><td><a href=\"\(HTML.esc(link))\"\(i == 0 ? " id=\"first\"" : "")>\(HTML.esc(s.key))</a>"
+                body += "<tr class=\"\(cls)\"><td><a href=\"\(HTML.esc(link))\"\(i == first ? " id=\"first\"" : "")>\(HTML.esc(s.key))</a>"
                 body += notes.map { "<div class=\"note\">\(HTML.esc($0))</div>" }.joined()
                 body += "</td><td><span class=\"badge \(cls)\">\(HTML.esc(status))</span></td><td class=\"num\">\(s.open.count)</td><td class=\"num\">\(s.answers.count)</td>"
+                if doubleEntry {
+                    body += "<td class=\"num second\">\(s.secondEntries)</td><td class=\"num third\(s.thirdLooks > 0 ? " fail" : "")\">\(s.thirdLooks)</td>"
+                }
                 body += "<td class=\"rules\">\(s.failedRuleLabels.map { HTML.esc($0) }.joined(separator: "<br>"))</td>"
                 body += "<td>\(s.templates.map { HTML.esc($0) }.joined(separator: "<br>"))</td>"
                 body += "<td><a class=\"button\" href=\"\(HTML.esc(link))\">\(HTML.esc(text.start))</a></td></tr>"

@@ -87,6 +87,63 @@ public struct ReviewText: Sendable {
     var by: String { t("oleh", "by") }
     var notOpen: String { t("Isian ini sudah selesai.", "This field is already done.") }
 
+    // The recap (`--expect`).
+    var recapValue: String { t("Rekap", "Recap") }
+    var recapAgrees: String { t("sama dengan angka isian ini", "agrees with this field's number") }
+    func recapDiffers(_ read: Int) -> String { t("berbeda dari angka isian ini (\(read))", "differs from this field's number (\(read))") }
+    var recapNothingRead: String { t("belum bisa dibandingkan: isian ini belum punya angka", "cannot be compared yet: this field has no number") }
+
+    // Double entry (`--double-entry`).
+    func stage(_ s: EntryStage) -> String {
+        switch s {
+        case .first: return t("Entri ganda: entri pertama. Orang kedua akan mengisi isian ini tanpa melihat jawaban Anda.",
+                              "Double entry: the first entry. A second person will answer this field without seeing yours.")
+        case .second: return t("Entri ganda: entri kedua. Jawab sendiri; angka berlaku hanya jika sama dengan entri pertama.",
+                               "Double entry: the second entry. Answer on your own; the number stands only if it agrees with the first entry.")
+        case .thirdLook: return t("Tinjauan ketiga: dua entri berbeda. Jawaban Anda yang memutuskan.",
+                                  "Third look: the two entries differ. Your answer decides.")
+        }
+    }
+    func stageCode(_ s: EntryStage) -> String {
+        switch s { case .first: return "first"; case .second: return "second"; case .thirdLook: return "third-look" }
+    }
+    var secondEntryWord: String { t("Menunggu entri kedua", "Awaiting 2nd entry") }
+    var thirdLookWord: String { t("Tinjauan ketiga", "Third look") }
+    func doubleEntrySummary(second: Int, third: Int) -> String {
+        t("entri ganda: \(second) menunggu entri kedua, \(third) menunggu tinjauan ketiga",
+          "double entry: \(second) awaiting a second entry, \(third) awaiting a third look")
+    }
+    func stationWaiting(_ n: Int) -> String {
+        t("Isian yang bisa Anda jawab di TPS ini sudah habis; \(n) isian menunggu entri atau tinjauan orang lain.",
+          "Nothing left here for you to answer; \(n) field\(n == 1 ? "" : "s") wait for another person's entry or look.")
+    }
+    func stepWord(_ s: AnswerStep) -> String? {
+        switch s {
+        case .answered: return nil
+        case .firstEntry: return "first-entry"
+        case .agreed: return "agreed"
+        case .disagreed: return "disagreed"
+        case .decided: return "decided"
+        }
+    }
+    /// What an answer did, for the person who gave it. A second entry that differs says so,
+    /// never what the first entry was.
+    func answerMessage(label: String, shown: String, kind: ReviewAnswer.Kind, step: AnswerStep) -> String {
+        switch step {
+        case .answered: return "\(label) = \(shown) (\(answerKind(kind)))"
+        case .firstEntry:
+            return t("\(label): entri pertama \(shown) tersimpan; berlaku setelah orang kedua mengisi angka yang sama",
+                     "\(label): first entry \(shown) stored; it stands once a second person enters the same")
+        case .agreed:
+            return t("\(label) = \(shown): sama dengan entri pertama, angka ini berlaku", "\(label) = \(shown): agrees with the first entry, the number stands")
+        case .disagreed:
+            return t("\(label): entri Anda \(shown) tersimpan; berbeda dari entri pertama: isian ini menunggu tinjauan ketiga",
+                     "\(label): your entry \(shown) is stored; it differs from the first entry: the field waits for a third look")
+        case .decided:
+            return t("\(label) = \(shown) (tinjauan ketiga memutuskan)", "\(label) = \(shown) (the third look decides)")
+        }
+    }
+
     func answerKind(_ k: ReviewAnswer.Kind) -> String {
         switch (lang, k) {
         case (.id, .typed): return "diketik"
@@ -151,6 +208,9 @@ public struct ReviewText: Sendable {
         case .nothingToConfirm: return t("Mesin tidak membaca angka di sini: ketik angkanya, atau X.", "The machine read no number here: type it, or X.")
         case .noName: return t("Tulis nama Anda dulu.", "Give your name first.")
         case .noSuchAnswer: return t("Tidak ada jawaban untuk dibatalkan.", "There is no answer to undo.")
+        case .samePerson:
+            return t("Anda sudah mengisi entri isian ini: entri kedua atau tinjauan ketiga harus dari orang lain.",
+                     "You gave an entry of this field already: the second entry or the third look must come from someone else.")
         case .database: return serverError
         }
     }

@@ -21,8 +21,15 @@ enum SimplePages {
         """
     }
 
-    static func stationDone(key: String, next: String?, text: ReviewText, banner: String) -> String {
-        var s = banner + "<section class=\"card narrow\"><h1>\(HTML.esc(key))</h1><p class=\"verdict pass\" id=\"station-done\">\(HTML.esc(text.stationDone))</p>"
+    /// `waiting`: fields still open that this person cannot answer (double entry: the second
+    /// entry or the third look is someone else's); 0 when the station is done.
+    static func stationDone(key: String, next: String?, text: ReviewText, banner: String, waiting: Int = 0) -> String {
+        var s = banner + "<section class=\"card narrow\"><h1>\(HTML.esc(key))</h1>"
+        if waiting > 0 {
+            s += "<p class=\"verdict unknown\" id=\"station-waiting\">\(HTML.esc(text.stationWaiting(waiting)))</p>"
+        } else {
+            s += "<p class=\"verdict pass\" id=\"station-done\">\(HTML.esc(text.stationDone))</p>"
+        }
         if let next {
             s += "<p><a class=\"button\" id=\"next-station\" href=\"\(HTML.esc(next))\">\(HTML.esc(text.nextStation)) →</a> "
         } else {

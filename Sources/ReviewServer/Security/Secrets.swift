@@ -31,7 +31,7 @@ enum Secrets {
 struct Session: Sendable {
     var csrf: String
     var person: String = ""
-    var answers: [Int64] = []
+    var answers: [Undoable] = []
     /// What the last answer did, shown on the next screen.
     var last: AnswerOutcome?
 }

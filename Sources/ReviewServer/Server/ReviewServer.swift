@@ -40,10 +40,11 @@ public final class ReviewServer: Sendable {
     let defaultLanguage: ReviewText.Language
 
     /// `baseFolder`: where relative image paths of the database are found when not from the
-    /// working folder (the database's own folder).
+    /// working folder (the database's own folder). `doubleEntry`: two people answer each field
+    /// independently. `recaps`: station key → the recap's values shown on its field screens.
     public init(database: ScanDatabase, store: TemplateStore, baseFolder: String, language: ReviewText.Language = .id,
-                token: String? = nil) throws(ReviewError) {
-        model = try ReviewModel(database: database, store: store)
+                token: String? = nil, doubleEntry: Bool = false, recaps: [String: Expectation] = [:]) throws(ReviewError) {
+        model = try ReviewModel(database: database, store: store, doubleEntry: doubleEntry, recaps: recaps)
         images = PageImages(database: database, store: store, baseFolder: baseFolder)
         self.token = token ?? Secrets.token()
         defaultLanguage = language

@@ -80,30 +80,37 @@ extension ReviewServer {
     func queue(_ request: Request, _ context: ReviewContext) throws -> Response {
         let q = query(request)
         var f = QueueFilter()
-        if let s = q["status"], ["open", "done", "all"].contains(s) { f.status = s }
+        if let s = q["status"], ["open", "done", "all", "third"].contains(s) { f.status = s }
         f.template = q["template"] ?? ""
         f.rule = q["rule"] ?? ""
         f.folder = q["folder"] ?? ""
         let text = ReviewText(context.lang)
-        return page(text.queue, QueuePage.render(model.stations, filter: f, text: text), context, request: request)
+        return page(text.queue, QueuePage.render(model.stations, filter: f, text: text, doubleEntry: model.doubleEntry,
+                                                     person: person(context)), context, request: request)
     }
 
-    /// A station's first open field (after asking the person's name), or its summary when done.
+    /// The person of a request's session ("" before the name is given).
+    func person(_ context: ReviewContext) -> String { sessions.get(context.sessionID)?.person ?? "" }
+
+    /// A station's first field this person can answer (after asking the person's name), or its
+    /// summary when there is none (done, or under double entry waiting for other people).
     func stationStart(_ request: Request, _ context: ReviewContext) throws -> Response {
         guard let key = query(request)["key"], let st = model.station(key) else { throw notFound(context, "no such station") }
-        if let first = st.open.first { return Self.redirect(FieldPage.fieldURL(key, first)) }
+        if let first = st.open(for: person(context)).first { return Self.redirect(FieldPage.fieldURL(key, first)) }
         return stationDone(st, request, context)
     }
 
-    func nextStationURL(after key: String) -> String? {
-        model.stations.first { !$0.done && $0.key != key }.map { "/station?" + HTML.query([("key", $0.key)]) }
+    func nextStationURL(after key: String, person: String) -> String? {
+        model.stations.first { !$0.open(for: person).isEmpty && $0.key != key }.map { "/station?" + HTML.query([("key", $0.key)]) }
     }
 
     func stationDone(_ st: ReviewModel.StationState, _ request: Request, _ context: ReviewContext) -> Response {
         let text = ReviewText(context.lang)
         let session = sessions.get(context.sessionID)
         let banner = FieldPage.banner(sessions.get(context.sessionID)?.last, csrf: session?.csrf ?? "", text: text)
-        return page(st.key, SimplePages.stationDone(key: st.key, next: nextStationURL(after: st.key), text: text, banner: banner), context, request: request)
+        let waiting = st.done ? 0 : st.open.count
+        return page(st.key, SimplePages.stationDone(key: st.key, next: nextStationURL(after: st.key, person: person(context)), text: text,
+                                                    banner: banner, waiting: waiting), context, request: request)
     }
 
     func field(_ request: Request, _ context: ReviewContext) throws -> Response {
@@ -115,16 +122,20 @@ extension ReviewServer {
         }
         let id = try imageID(q, context)
         guard let fieldID = q["field"], let st = model.station(ofImage: id),
-              let screen = FieldScreen(station: st, ref: FieldRef(imageID: id, field: fieldID), store: model.store)
+              let screen = FieldScreen(station: st, ref: FieldRef(imageID: id, field: fieldID), store: model.store, doubleEntry: model.doubleEntry)
         else { throw notFound(context, "no such field") }
         let ref = FieldRef(imageID: id, field: fieldID)
-        let open = st.open
+        let open = st.open(for: session.person)
         let skip: String? = open.isEmpty ? nil : {
             let i = open.firstIndex(of: ref).map { ($0 + 1) % open.count } ?? 0
             return open[i] == ref ? nil : FieldPage.fieldURL(st.key, open[i])
         }()
         let banner = FieldPage.banner(sessions.get(context.sessionID)?.last, csrf: session.csrf, text: text)
-        return page(screen.field.label, FieldPage.render(screen, text: text, csrf: session.csrf, banner: banner, skip: skip), context, request: request)
+        // Under double entry a person who entered this field already is not shown it again
+        // (nor their own entry): the rest is someone else's.
+        let entered = model.doubleEntry && (st.entries[ref] ?? []).contains { samePerson($0.person, session.person) }
+        return page(screen.field.label, FieldPage.render(screen, text: text, csrf: session.csrf, banner: banner, skip: skip, entered: entered),
+                    context, request: request)
     }
 
     func namePage(_ request: Request, _ context: ReviewContext) throws -> Response {
@@ -167,10 +178,10 @@ extension ReviewServer {
         }
         guard let input = ReviewInput(String(raw.prefix(20))) else { throw fail(.badInput(String(raw.prefix(20)))) }
         let typedReason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
-        let st: ReviewModel.StationState, kind: ReviewAnswer.Kind
+        let done: ReviewModel.Answered
         do {
             let kindGuess: ReviewAnswer.Kind = { switch input { case .number: return .typed; case .unreadable: return .unreadable; case .confirm: return .confirmed } }()
-            (st, kind) = try model.answer(ref, input: input, person: person, reason: typedReason.isEmpty ? text.defaultReason(kindGuess) : String(typedReason))
+            done = try model.answer(ref, input: input, person: person, reason: typedReason.isEmpty ? text.defaultReason(kindGuess) : String(typedReason))
         } catch {
             switch error {
             case .noSuchStation, .noSuchField: throw fail(error, .notFound)
@@ -178,10 +189,11 @@ extension ReviewServer {
             default: throw fail(error)
             }
         }
+        let st = done.station, kind = done.kind
         guard let screen = FieldScreen(station: st, ref: ref, store: model.store) else { throw notFound(context, "field vanished") }
         let (verdict, verdictText) = FieldPage.verdict(screen, text: text)
-        // The next open field of the station after this one, else the station's summary.
-        let open = st.open
+        // The next field of the station after this one this person can answer, else the station's summary.
+        let open = st.open(for: person)
         let next: String
         if let after = open.first(where: { o in
             guard let a = st.current.pages.firstIndex(where: { $0.imageID == o.imageID }),
@@ -194,12 +206,22 @@ extension ReviewServer {
         } else {
             next = "/station?" + HTML.query([("key", st.key)])
         }
-        let answerID = screen.answer?.id
-        if let answerID { sessions.update(context.sessionID) { $0.answers.append(answerID) } }
-        let shown = screen.answer.map { $0.value.map(String.init) ?? "X" } ?? raw
-        let outcome = AnswerOutcome(answerID: answerID,
-                                    message: "\(screen.field.label) = \(shown) (\(text.answerKind(kind)))",
+        if let undo = done.undo { sessions.update(context.sessionID) { $0.answers.append(undo) } }
+        let shown: String
+        switch input {
+        case .number(let v): shown = String(v)
+        case .unreadable: shown = "X"
+        case .confirm: shown = screen.answer?.value.map(String.init) ?? screen.field.value.map(String.init) ?? ""
+        }
+        let message = text.answerMessage(label: screen.field.label, shown: shown, kind: kind, step: done.step)
+        var outcome = AnswerOutcome(answerID: nil, message: message,
                                     rules: FieldPage.ruleLines(screen, text: text), verdict: verdict, verdictText: verdictText, next: next)
+        switch done.undo {
+        case .answer(let id): outcome.answerID = id
+        case .entry(let id): outcome.entryID = id
+        case nil: break
+        }
+        outcome.step = text.stepWord(done.step)
         sessions.update(context.sessionID) { $0.last = outcome }
         return wantsJSON ? Self.json(outcome) : Self.redirect(next)
     }
@@ -207,14 +229,17 @@ extension ReviewServer {
     func undo(_ request: Request, _ context: ReviewContext) async throws -> Response {
         let form = try await body(request, context)
         let text = ReviewText(context.lang)
-        guard let s = form["answer"], let id = Int64(s) else { throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: no id") }
+        let what: Undoable
+        if let s = form["answer"], let id = Int64(s) { what = .answer(id) } else if let s = form["entry"], let id = Int64(s) { what = .entry(id) } else {
+            throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: no id")
+        }
         // Only an answer given in this session (this person, this browser) can be undone here.
-        guard sessions.get(context.sessionID)?.answers.contains(id) == true else {
-            throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: answer \(id) not given in this session")
+        guard sessions.get(context.sessionID)?.answers.contains(what) == true else {
+            throw PageError(status: .badRequest, message: text.error(.noSuchAnswer), log: "undo: \(what) not given in this session")
         }
         let person = sessions.get(context.sessionID)?.person ?? ""
         do {
-            let (st, ref) = try model.undo(answerID: id, person: person)
+            let (st, ref) = try model.undo(what, person: person)
             sessions.update(context.sessionID) { $0.last = nil }
             return Self.redirect(FieldPage.fieldURL(st.key, ref))
         } catch {
