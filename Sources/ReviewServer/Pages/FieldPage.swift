@@ -110,7 +110,7 @@ enum FieldPage {
             if let b {
                 let cands = b.candidates.prefix(3).map { "\(symbol($0.symbol)) \(Int(($0.probability * 100).rounded()))%" }
                 s += "<span class=\"cands\">\(HTML.esc(cands.isEmpty ? "—" : cands.joined(separator: " · ")))</span>"
-                let votes = b.readers.map { "\($0.source): \($0.symbol.map(symbol) ?? "?")" }
+                let votes = b.readers.map { "\(text.reader($0.source)): \($0.symbol.map(symbol) ?? "?")" }
                 if !votes.isEmpty { s += "<span class=\"votes\">\(HTML.esc(votes.joined(separator: ", ")))</span>" }
             }
             s += "</figcaption></figure>"

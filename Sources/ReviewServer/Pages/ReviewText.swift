@@ -11,6 +11,16 @@ public struct ReviewText: Sendable {
 
     func t(_ id: String, _ en: String) -> String { lang == .id ? id : en }
 
+    /// A box reader as a person calls it: the two readers are machines, not people.
+    func reader(_ source: String) -> String {
+        switch source {
+        case "tesseract": return t("pembaca mesin 1", "machine reader 1")
+        case "classifier": return t("pembaca mesin 2", "machine reader 2")
+        case "person": return t("petugas", "a person")
+        default: return source
+        }
+    }
+
     var title: String { t("Periksa angka C1", "Check the C1 numbers") }
     var queue: String { t("Antrian TPS", "Station queue") }
     func progress(done: Int, total: Int) -> String { t("\(done) dari \(total) TPS selesai", "\(done) of \(total) stations done") }

@@ -84,8 +84,8 @@ struct VerifyText {
         w.unread = "tidak terbaca"
         w.reader = { source in
             switch source {
-            case "tesseract": return "pembaca 1"
-            case "classifier": return "pembaca 2"
+            case "tesseract": return "pembaca mesin 1"
+            case "classifier": return "pembaca mesin 2"
             case "person": return "petugas"
             default: return source
             }
