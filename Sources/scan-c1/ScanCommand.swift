@@ -55,21 +55,3 @@ struct ScanCommand: ParsableCommand {
         if worst != Exit.ok { throw ExitCode(worst) }
     }
 }
-
-struct TemplatesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "templates", abstract: "List the known templates.")
-    @Option(name: .long, help: "Folder of template JSON files (default: the shipped templates).")
-    var templates: String?
-
-    func run() throws {
-        do {
-            let store = try TemplateStore(directory: templates)
-            for t in store.templates {
-                print("\(t.id)\t\(t.template.fields.count) field\(t.template.fields.count == 1 ? "" : "s")\t\(t.rules.count) rule\(t.rules.count == 1 ? "" : "s")\t\(t.template.title)")
-            }
-        } catch {
-            Diagnostics.error(error.description)
-            throw ExitCode(Exit.setupFailed)
-        }
-    }
-}
