@@ -10,7 +10,7 @@ struct TemplatesCommand: ParsableCommand {
         discussion: """
         Adding a form: write (or draft) a template JSON beside its reference image, then `scan-c1 templates check NEW.json PAGE…` and `scan-c1 templates show NEW.json -o NEW-overlay.png` until both are clean; Templates/README.md walks through it.
         """,
-        subcommands: [TemplatesListCommand.self, TemplatesCheckCommand.self, TemplatesShowCommand.self],
+        subcommands: [TemplatesListCommand.self, TemplatesDraftCommand.self, TemplatesCheckCommand.self, TemplatesShowCommand.self],
         defaultSubcommand: TemplatesListCommand.self
     )
 }
@@ -93,6 +93,57 @@ struct TemplatesCheckCommand: ParsableCommand {
             for m in c.mistakable { out.append("MISTAKABLE: \(m.template) registers on \(m.image): \(fit(m))") }
         }
         return out.joined(separator: "\n")
+    }
+}
+
+struct TemplatesDraftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "draft",
+        abstract: "Draft a template from a straight scan of a blank form: ruled lines, corner marks, AprilTag, digit boxes in threes.",
+        discussion: """
+        The reference image is copied beside the new JSON (as NEW.png) unless it is already there. The fields get placeholder ids (field_01, field_02 …) in reading order and no rules: rename them, write their labels (the form's row code first: I.A.1 …, IV.01 …) and rules, then `scan-c1 templates check NEW.json PAGE…` and `scan-c1 templates show NEW.json -o NEW-overlay.png`.
+
+        Exit codes: 0 written; 1 no digit boxes found (nothing written); 2 the image cannot be read; 3 the files cannot be written; 64 bad usage (-o names a folder or an existing file).
+        """
+    )
+
+    @Argument(help: "A straight scan (or the PDF's page as PNG) of the blank form, 150–300 dpi.")
+    var reference: String
+
+    @Option(name: .shortAndLong, help: "The template JSON to write (its id is the file name without .json).")
+    var output: String
+
+    @Option(help: "The page's title (default: the id).")
+    var title: String?
+
+    @Flag(help: "Print what was found as JSON.")
+    var json = false
+
+    func validate() throws {
+        if !FileManager.default.fileExists(atPath: reference) { throw ValidationError("\(reference): no such image") }
+        guard output.lowercased().hasSuffix(".json") else { throw ValidationError("-o \(output): give a .json file name") }
+        if FileManager.default.fileExists(atPath: output) { throw ValidationError("\(output) exists: a draft never replaces a file; choose another name") }
+        let id = ((output as NSString).lastPathComponent as NSString).deletingPathExtension
+        if id.isEmpty || !id.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
+            throw ValidationError("-o \(output): the file name is the template's id: lower case letters, digits and dashes (e.g. c-hasil-pilkada-2024-hal2.json)")
+        }
+    }
+
+    func run() throws {
+        let drafted: TemplateDraft
+        do { drafted = try TemplateDraft.write(reference: reference, to: output, title: title) } catch {
+            Diagnostics.error(error.description)
+            switch error {
+            case .writeFailed: throw ExitCode(Exit.setupFailed)
+            case .noDigitBoxes: throw ExitCode(Exit.needsReview)
+            default: throw ExitCode(Exit.badInput)
+            }
+        }
+        let r = drafted.report
+        if json { print(jsonString(r)); return }
+        print("wrote \(output): \(r.numbers) numbers (3 boxes each), \(r.horizontalLines) horizontal and \(r.verticalLines) vertical lines, \(r.perspectiveLines) perspective lines, \(r.marks) corner marks\(r.aprilTag.map { ", AprilTag \($0)" } ?? "") (\(Int(r.milliseconds)) ms)")
+        for l in r.looseCells { print("  not grouped (not in threes): \(l)") }
+        print("next: rename the ids and labels, add the rules, then `scan-c1 templates check \(output) PAGE…` and `scan-c1 templates show \(output) -o OVERLAY.png`")
     }
 }
 

@@ -37,3 +37,20 @@ struct TemplateCommandTests {
         #expect(try String(contentsOf: notes, encoding: .utf8) == "catatan penting")
     }
 }
+
+extension TemplateCommandTests {
+    @Test func aDraftIsWrittenBesideItsReferenceAndChecksItsOwnReference() throws {
+        let dir = BatchFixtures.scratch("template-draft")
+        let out = dir.appendingPathComponent("c-hasil-contoh-hal3.json")
+        let draft = try BatchFixtures.run(["templates", "draft", Self.shipped.appendingPathComponent("c-hasil-ppwp-2024-hal3.png").path, "-o", out.path])
+        #expect(draft.code == 0, "\(draft.err)")
+        #expect(draft.out.contains("3 numbers"), "\(draft.out)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("c-hasil-contoh-hal3.png").path))
+        // Never over an existing file; the id must be a template id.
+        #expect(try BatchFixtures.run(["templates", "draft", Self.shipped.appendingPathComponent("c-hasil-ppwp-2024-hal3.png").path, "-o", out.path]).code == 64)
+        #expect(try BatchFixtures.run(["templates", "draft", Self.shipped.appendingPathComponent("c-hasil-ppwp-2024-hal3.png").path, "-o", dir.appendingPathComponent("Bad Name.json").path]).code == 64)
+        // The draft loads as a template (no rules yet) and can be drawn.
+        let show = try BatchFixtures.run(["templates", "show", out.path, "-o", dir.appendingPathComponent("overlay.png").path])
+        #expect(show.code == 0, "\(show.err)")
+    }
+}

@@ -56,3 +56,35 @@ struct TemplateToolsTests {
         #expect(back.width == picture.width && back.height == picture.height)
     }
 }
+
+/// `templates draft` on the blank reference pages shipped: every digit box of the shipped
+/// template found, nothing more, grouped into the same numbers. (The drafting rules were
+/// written looking at these pages: this is what they do here, not an estimate for new forms;
+/// docs/measurements.md has the pages they were not written on.)
+@Suite("Template drafting from a blank page")
+struct TemplateDraftTests {
+    static func iou(_ a: [Double], _ b: [Double]) -> Double {
+        let w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]), h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+        guard w > 0, h > 0 else { return 0 }
+        return w * h / (a[2] * a[3] + b[2] * b[3] - w * h)
+    }
+
+    @Test(arguments: ["c-hasil-ppwp-2024-hal2", "c-hasil-ppwp-2024-hal3", "c1-plano-ppwp-2019"])
+    func everyBoxOfTheShippedTemplateIsFoundAndGrouped(id: String) throws {
+        let shipped = try Fixtures.store.template(id).template
+        let image = try ImageLoader(workingLongSide: 100_000).load(TemplateToolsTests.templates.appendingPathComponent(shipped.referenceImage).path).image
+        let (drafted, report) = TemplateDrafter().draft(image: image, id: "draft", title: "draft", referenceImage: "draft.png")
+        #expect(drafted.fields.count == shipped.fields.count, "\(report)")
+        #expect(drafted.fields.map(\.id) == (1...drafted.fields.count).map { String(format: "field_%02d", $0) })
+        for f in shipped.fields {
+            // One drafted number holds this field's three boxes, in order.
+            let match = drafted.fields.first { d in
+                d.boxes.count == f.boxes.count && zip(d.boxes, f.boxes).allSatisfy { Self.iou($0, $1) >= 0.8 }
+            }
+            #expect(match != nil, "\(id).\(f.id) \(f.boxes) not found")
+        }
+        #expect(drafted.aprilTag == shipped.aprilTag)
+        #expect(drafted.lines.horizontal.count >= 4 && drafted.lines.vertical.count >= 4)
+        if shipped.marks.count == 4 { #expect(drafted.marks.count == 4) }
+    }
+}
