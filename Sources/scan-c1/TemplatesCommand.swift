@@ -142,7 +142,8 @@ struct TemplatesDraftCommand: ParsableCommand {
         let r = drafted.report
         if json { print(jsonString(r)); return }
         print("wrote \(output): \(r.numbers) numbers (3 boxes each), \(r.horizontalLines) horizontal and \(r.verticalLines) vertical lines, \(r.perspectiveLines) perspective lines, \(r.marks) corner marks\(r.aprilTag.map { ", AprilTag \($0)" } ?? "") (\(Int(r.milliseconds)) ms)")
-        for l in r.looseCells { print("  not grouped (not in threes): \(l)") }
+        for l in r.looseCells.prefix(6) { print("  digit-sized cells not in threes, left out: \(l)") }
+        if r.looseCells.count > 6 { print("  … and \(r.looseCells.count - 6) more such rows (--json lists them)") }
         print("next: rename the ids and labels, add the rules, then `scan-c1 templates check \(output) PAGE…` and `scan-c1 templates show \(output) -o OVERLAY.png`")
     }
 }
