@@ -82,6 +82,15 @@ struct TemplateDraftTests {
                 d.boxes.count == f.boxes.count && zip(d.boxes, f.boxes).allSatisfy { Self.iou($0, $1) >= 0.8 }
             }
             #expect(match != nil, "\(id).\(f.id) \(f.boxes) not found")
+            // The bubbles under the boxes (2024 page 2), each within 2 px of the shipped centre.
+            if let bubbles = f.bubbles, let match {
+                let found = try #require(match.bubbles, "\(id).\(f.id): no bubbles drafted")
+                for (a, b) in zip(bubbles.joined(), found.joined()) {
+                    #expect(hypot(a[0] - b[0], a[1] - b[1]) <= 2, "\(f.id): bubble \(a) drafted at \(b)")
+                }
+            } else {
+                #expect(match?.bubbles == nil)
+            }
         }
         #expect(drafted.aprilTag == shipped.aprilTag)
         #expect(drafted.lines.horizontal.count >= 4 && drafted.lines.vertical.count >= 4)

@@ -30,14 +30,18 @@ for f in s["fields"]:
         if len(g["boxes"]) == len(f["boxes"]) and all(iou(a, b) >= 0.8 for a, b in zip(f["boxes"], g["boxes"])):
             out = dict(f)
             out["boxes"] = g["boxes"]
+            if g.get("bubbles"):
+                out["bubbles"] = g["bubbles"]  # the drafted bubbles, not the shipped ones
             fields.append(out)
             break
 t = dict(d)
 t["id"] = s["id"]
-for key in ("title", "pageCode", "rules", "stationRules", "filler", "bubbleRadius", "aprilTag", "referenceSource"):
+for key in ("title", "pageCode", "rules", "stationRules", "filler", "aprilTag", "referenceSource"):
     if key in s:
         t[key] = s[key]
 t["fields"] = fields
+if any("bubbles" in f for f in fields) and "bubbleRadius" not in t:
+    t["bubbleRadius"] = s.get("bubbleRadius")
 # Rules naming a field the draft did not find are dropped (a person would add the field).
 import re
 have = {f["id"] for f in fields}

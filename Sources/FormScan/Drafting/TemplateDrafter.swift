@@ -14,6 +14,8 @@ public struct TemplateDrafter {
         public var perspectiveLines: Int
         public var marks: Int
         public var aprilTag: Int?
+        /// Numbers with a column of ten bubbles under each box.
+        public var numbersWithBubbles: Int
         /// Rows of digit-sized cells not in threes (a date, a code): left out, listed here.
         public var looseCells: [String]
         public var milliseconds: Double
@@ -65,20 +67,27 @@ public struct TemplateDrafter {
         }
         let marks = Self.cornerMarks(finder)
         let tag = AprilTagDetector().detect(image).max { $0.decisionMargin < $1.decisionMargin }
+        // Bubbles under every box of a number, or none for it.
+        let bubbleFinder = BubbleFinder(finder: finder)
+        var radii: [Double] = []
         let fields = numbers.enumerated().map { i, cells in
-            Template.Field(id: String(format: "field_%02d", i + 1), label: "field_\(String(format: "%02d", i + 1)): rename, and give the form's row code and wording",
-                           boxes: cells.map { [Self.round($0.x), Self.round($0.y), Self.round($0.width), Self.round($0.height)] }, bubbles: nil)
+            let boxes = cells.map { [Self.round($0.x), Self.round($0.y), Self.round($0.width), Self.round($0.height)] }
+            let columns = boxes.map { bubbleFinder.column(under: $0) }
+            let bubbles = columns.allSatisfy({ $0 != nil }) ? columns.map { $0!.centres } : nil
+            if bubbles != nil { radii += columns.map { $0!.radius } }
+            return Template.Field(id: String(format: "field_%02d", i + 1), label: "field_\(String(format: "%02d", i + 1)): rename, and give the form's row code and wording",
+                                  boxes: boxes, bubbles: bubbles)
         }
         let template = Template(id: id, title: title, pageCode: nil, aprilTag: tag?.id, referenceImage: referenceImage,
                                 referenceSource: "drafted by scan-c1 templates draft", width: w, height: h,
                                 marks: marks.map(\.box), markFill: marks.isEmpty ? nil : Self.round(marks.map(\.fill).reduce(0, +) / Double(marks.count), 0.05),
-                                bubbleRadius: nil, lines: lines,
+                                bubbleRadius: radii.isEmpty ? nil : Self.round(radii.sorted()[radii.count / 2]), lines: lines,
                                 perspectiveLines: perspective.horizontal.isEmpty && perspective.vertical.isEmpty ? nil : perspective,
                                 filler: nil, fields: fields, rules: [], stationRules: nil)
         let d = ContinuousClock.now - start
         let report = Report(numbers: fields.count, horizontalLines: lines.horizontal.count, verticalLines: lines.vertical.count,
                             perspectiveLines: perspective.horizontal.count + perspective.vertical.count, marks: marks.count,
-                            aprilTag: tag?.id,
+                            aprilTag: tag?.id, numbersWithBubbles: fields.filter { $0.bubbles != nil }.count,
                             looseCells: loose.map { r in "\(r.count) cells at [\(Int(r[0].x)), \(Int(r[0].y))], \(Int(r[0].width))×\(Int(r[0].height)) px" },
                             milliseconds: (Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15).rounded())
         return (template, report)
