@@ -405,8 +405,9 @@ struct Reconciler {
         let suspected = Set(zip(template.rules, rules).filter { !$0.0.soft && $0.1.outcome == .fail }.flatMap { $0.1.fields })
             .union(implausible.flatMap { $0.1.fields }.filter { !byPerson.contains($0) })
         let solid = Set(kept.filter { unsureBoxes(fields[$0]!.boxes, corrected: false).isEmpty && !suspected.contains($0) })
+        let absent = Set(fields.filter { $0.value.value == 0 && Self.zeroByAbsence($0.value.boxes) }.map(\.key))
         let partners = Partners(rules: template.rules.filter { !$0.soft && $0.relation == .equal }, settled: settled, solid: solid,
-                                values: values, isSure: { sure[$0] ?? false })
+                                values: values, isSure: { sure[$0] ?? false }, zeroByAbsence: { absent.contains($0) })
         func bridgeTermStands(_ g: String, _ f: String) -> Bool { partners.backed(g, avoiding: f) }
         // A number set aside still links the rules it is in: when two of them imply the same
         // value for it, the numbers of both rules agree with each other without it (as one rule
@@ -454,7 +455,8 @@ struct Reconciler {
             // 28 was written).
             // A person confirms such a number.
             let unsure = unsureBoxes(f.boxes, corrected: good == .corrected)
-            let holding = covering.map(\.0).filter { Self.confirms($0, field: id, values: values, isSure: { sure[$0] ?? false }) }
+            let holding = covering.map(\.0).filter { Self.confirms($0, field: id, values: values, isSure: { sure[$0] ?? false },
+                                                                  zeroByAbsence: { absent.contains($0) }) }
             let confirming = holding.filter { partners.backed(rule: $0, field: id) }
             // One rule that fails shows that some number in it is misread, not which: the one
             // misread may be another number, read confidently (40% of the held-out real misreads
@@ -470,7 +472,8 @@ struct Reconciler {
             }
             if confirming.isEmpty && (bridged[id] ?? 0) < 3 {
                 f.status = .review
-                f.reasons.append(covering.isEmpty ? "no rule of the form covers this number" : Self.unconfirmed)
+                f.reasons.append(covering.isEmpty ? "no rule of the form covers this number"
+                                 : absent.contains(id) ? Self.emptyUnits : Self.unconfirmed)
                 // Say which rule held only through a number changed to fit (or itself in doubt).
                 for rule in holding {
                     let leaners = rule.fieldIDs.filter { $0 != id && !partners.backed($0, avoiding: id) }
@@ -529,6 +532,7 @@ struct Reconciler {
         var solid: Set<String>
         var values: [String: Int?]
         var isSure: (String) -> Bool
+        var zeroByAbsence: (String) -> Bool = { _ in false }
 
         /// Whether `g` stands without leaning on `field`.
         func backed(_ g: String, avoiding field: String) -> Bool {
@@ -536,7 +540,7 @@ struct Reconciler {
             guard settled.contains(g) else { return false }
             return rules.contains { r in
                 r.fieldIDs.contains(g) && !r.fieldIDs.contains(field) &&
-                    Reconciler.confirms(r, field: g, values: values, isSure: isSure) &&
+                    Reconciler.confirms(r, field: g, values: values, isSure: isSure, zeroByAbsence: zeroByAbsence) &&
                     r.fieldIDs.allSatisfy { $0 == g || solid.contains($0) }
             }
         }
@@ -644,6 +648,9 @@ struct Reconciler {
         return !nonZero.isEmpty && others.allSatisfy { status($0) == .verified }
     }
 
+    /// Why a zero read from an empty units box, in rules of zeros only, is sent to a person.
+    static let emptyUnits = "read as 0 from an empty units box, and only zeros are in its sums: a faint digit lost from it would be lost from its copies too"
+
     /// Why a number that only copies go through is sent to a person.
     static let unconfirmed = "no sum of the form confirms this number on its own (a copy such as 9 = 9 + 0 + 0 counts only when both readers are sure of every box, or the number it copies is confirmed by a sum)"
 
@@ -655,7 +662,13 @@ struct Reconciler {
     /// A copy still confirms when every box of every non-zero field in it was read surely: both
     /// readers agree and the combined reading is at least `sureProbability` (double reading of
     /// a number the form asks to be written twice).
-    static func confirms(_ rule: Rule, field: String, values: [String: Int?], isSure: (String) -> Bool = { _ in false }) -> Bool {
+    ///
+    /// A rule whose every term is zero (`0 = 0 + 0`) pins its zeros only where they were
+    /// written: a zero read from a blank units box (`X X _`) is an absence of ink, and the faint
+    /// digit a threshold erased from one box is as likely erased from its copy (a binarised scan
+    /// read 1 = 1 + 0 as 0 = 0 + 0, both emitted as verified). `zeroByAbsence` names such zeros.
+    static func confirms(_ rule: Rule, field: String, values: [String: Int?], isSure: (String) -> Bool = { _ in false },
+                         zeroByAbsence: (String) -> Bool = { _ in false }) -> Bool {
         guard rule.relation == .equal else { return false }
         let lookup: (String) -> Int? = { values[$0] ?? nil }
         guard let e = rule.evaluate(lookup), e.holds else { return false }
@@ -668,7 +681,7 @@ struct Reconciler {
             }
         }
         let mine = lookup(field) ?? 0
-        if mine == 0 ? terms.count >= 3 : nonZero >= 3 { return true }
+        if mine == 0 ? terms.count >= 3 && (nonZero > 0 || !rule.fieldIDs.contains(where: zeroByAbsence)) : nonZero >= 3 { return true }
         let nonZeroFields = rule.fieldIDs.filter { (lookup($0) ?? 0) != 0 }
         return nonZeroFields.count >= 2 && nonZeroFields.allSatisfy(isSure)
     }
@@ -695,6 +708,13 @@ struct Reconciler {
         guard slope == 1 || slope == -1 else { return nil }
         let v = -(e0.left - e0.right) / slope
         return v >= 0 ? v : nil
+    }
+
+    /// A number read as zero with its units box blank (`X X _`, `_ _ _` aside): nothing was
+    /// read in the box that holds a zero's digit.
+    static func zeroByAbsence(_ boxes: [BoxResult]) -> Bool {
+        guard let units = boxes.last?.candidates.first?.symbol, units == .blank else { return false }
+        return boxes.contains { $0.candidates.first?.symbol != .blank }
     }
 
     /// Every box read surely: both readers agree with the combined symbol, which is at least

@@ -82,7 +82,8 @@ struct PageReading {
     func settled(_ id: String, fields: [String: FieldResult], values: [String: Int?]) -> Bool {
         guard fields[id]?.status == .verified else { return false }
         let covering = template.rules.filter { !$0.soft && $0.fieldIDs.contains(id) }
-        guard covering.contains(where: { Reconciler.confirms($0, field: id, values: values) }) else { return false }
+        let absent: (String) -> Bool = { f in values[f] == .some(0) && Reconciler.zeroByAbsence(fields[f]?.boxes ?? []) }
+        guard covering.contains(where: { Reconciler.confirms($0, field: id, values: values, zeroByAbsence: absent) }) else { return false }
         return covering.allSatisfy { $0.fieldIDs.allSatisfy { fields[$0]?.status == .verified } }
     }
 

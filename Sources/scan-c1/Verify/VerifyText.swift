@@ -203,6 +203,10 @@ struct VerifyText {
             t.id ? "aturan \(g[0]) terpenuhi hanya lewat angka yang diubah agar cocok atau masih diragukan (\(g[1])): tidak memastikan apa pun"
                  : "rule \(g[0]) holds only through numbers changed to fit or in doubt (\(g[1])): it confirms nothing"
         }),
+        (#"read as 0 from an empty units box, and only zeros are in its sums: a faint digit lost from it would be lost from its copies too"#, { _, t in
+            t.id ? "terbaca 0 dari kotak satuan yang kosong, dan aturannya hanya berisi nol: angka tipis yang hilang dari kotak ini bisa hilang juga dari salinannya"
+                 : "read as 0 from an empty units box, and only zeros are in its sums: a faint digit lost from it would be lost from its copies too"
+        }),
         (#"rule (.*) fails: (.*); this number or (.*) is misread"#, { g, t in
             t.id ? "aturan \(g[0]) tidak terpenuhi: \(t.numbers(g[1], failed: true)); angka ini atau \(g[2].replacingOccurrences(of: " or ", with: " atau ")) salah terbaca"
                  : "rule \(g[0]) fails: \(t.numbers(g[1], failed: true)); this number or \(g[2]) is misread"
