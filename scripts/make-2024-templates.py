@@ -260,8 +260,9 @@ def main():
          with_bubbles=True)
     xs3 = [(1017, 1067), (1074, 1125), (1130, 1181)]
     # V.A and V.C: the row between the label column (x 353) and the boxes' column (x 1005),
-    # left of the caption; V.B: under its boxes, down to the row's bottom rule (y 551).
-    words3 = {"suara_sah": [355, 244, 495, 80], "suara_tidak_sah": [1007, 474, 183, 76],
+    # left of the caption; V.B: under its boxes, down to its caption (14 px above the row's
+    # bottom rule, y 551).
+    words3 = {"suara_sah": [355, 244, 495, 80], "suara_tidak_sah": [1007, 474, 183, 62],
               "suara_total": [355, 583, 495, 80]}
     page(src, "PPWP-2024-hal3-plano.png", hal3,
          "Model C.Hasil-PPWP 2024, Halaman 3: data suara sah dan suara tidak sah",
