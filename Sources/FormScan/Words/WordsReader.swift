@@ -24,8 +24,8 @@ public final class WordsReader {
     public static let characters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -"
 
     /// The text models tried, in order, when none is named: Tesseract's Indonesian (Debian's
-    /// `tesseract-ocr-ind`), then its English. On the sample pages `ind` read more lines to
-    /// their number than `eng` (docs/measurements.md, issue 25; chosen on those pages).
+    /// `tesseract-ocr-ind`), then its English. On the ten sample Lembar 2 pages `ind` read 25 of
+    /// 50 lines to their number, `eng` 20 (docs/measurements.md, issue 25: chosen on them).
     public static let defaultLanguages = ["ind", "eng"]
 
     /// The model in use (`NAME.traineddata`).

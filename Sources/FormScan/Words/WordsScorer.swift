@@ -27,21 +27,26 @@ public struct WordsReading: Sendable, Codable, Equatable {
 /// Scores candidate numbers by how well their Indonesian words explain a recognised line:
 /// the vocabulary is tiny and the candidates are known, so each candidate's spellings
 /// (`NumberWords.spellings`) are compared with the text, letters only and case-insensitive
-/// (spaces and punctuation ignored, since handwriting spaces words unevenly), by edit distance
-/// over the longer length.
+/// (spaces and punctuation ignored, since handwriting spaces words unevenly), by edit distance.
 ///
-/// Each candidate gets weight `exp(-distance / temperature)`; one more "none of them" weight
-/// stands at `noneDistance`, so a text far from every candidate is explained by none. The best
-/// candidate is the value when its share of the weights reaches `decisive`. The three constants
-/// are set by construction, not fitted to the samples: a candidate that differs from another by
-/// one short word of a three-word line (~0.25 apart) should lose clearly (exp(-2.5) ≈ 0.08), and
-/// a text half wrong (0.5) is no better than no reading.
+/// A reader that gets each letter wrong with some chance makes a text `e` edits away from the
+/// words written about `exp(-e * editCost)` as likely as one exactly right: each candidate gets
+/// that weight. One more weight stands for "none of them": a text with half its letters wrong
+/// (`noneShare`) is no evidence for any candidate. The best candidate is the value when its share
+/// of the weights reaches `decisive`. The constants are set by construction, not fitted to the
+/// samples: `editCost` 1 (about one letter in three misread, as Tesseract's stock models do on
+/// handwriting, costs a factor e), so a candidate that needs three more edits than another loses
+/// it clearly (e^-3 ≈ 0.05), and texts no closer than half wrong say nothing.
 public struct WordsScorer: Sendable {
-    public var temperature = 0.1
-    public var noneDistance = 0.5
+    public var editCost = 1.0
+    public var noneShare = 0.5
     public var decisive = 0.8
 
     public init() {}
+
+    /// Letters a text needs before the number it spells counts beyond the candidates (`lima`,
+    /// `nol` and longer; never a bare dash).
+    static let wordLetters = 3
 
     /// The text as compared: lower-case letters only; a line of only dashes is `-`.
     static func letters(_ text: String) -> [Character] {
@@ -50,10 +55,9 @@ public struct WordsScorer: Sendable {
         return Array(l)
     }
 
-    /// Levenshtein distance over the longer length (0 same, 1 nothing in common).
-    static func distance(_ a: [Character], _ b: [Character]) -> Double {
-        if a.isEmpty && b.isEmpty { return 0 }
-        if a.isEmpty || b.isEmpty { return 1 }
+    /// Levenshtein distance: the fewest letters inserted, deleted or changed.
+    static func edits(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             cur[0] = i
@@ -62,27 +66,30 @@ public struct WordsScorer: Sendable {
             }
             swap(&prev, &cur)
         }
-        return Double(prev[b.count]) / Double(max(a.count, b.count))
+        return prev[b.count]
     }
 
-    /// The smallest distance from the text to any spelling of `n`.
-    public func distance(_ text: String, to n: Int) -> Double {
+    /// The fewest edits from the text to any spelling of `n`.
+    public func edits(_ text: String, to n: Int) -> Int {
         let t = Self.letters(text)
-        return NumberWords.spellings(n).map { Self.distance(t, Self.letters($0)) }.min() ?? 1
+        return NumberWords.spellings(n).map { Self.edits(t, Self.letters($0)) }.min() ?? t.count
     }
 
-    /// The reading of `text` among `candidates` (the number the text spells exactly is always
-    /// one of them, so words can name a number the boxes did not offer).
+    /// The reading of `text` among `candidates` (the number the text spells exactly is one of
+    /// them when it has `wordLetters` letters, so words can name a number the boxes did not
+    /// offer).
     public func score(_ text: String, candidates: [Int]) -> WordsReading {
         let shown = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !Self.letters(shown).isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
         var numbers = candidates.filter { (0...999).contains($0) }
-        if let parsed = NumberWords.parse(shown) { numbers.append(parsed) }
+        // A number the boxes did not offer is taken from the words only when they are words: a
+        // lone mark read as "-" (a stray stroke, a piece of a rule) names no zero on its own.
+        if let parsed = NumberWords.parse(shown), Self.letters(shown).count >= Self.wordLetters { numbers.append(parsed) }
         var seen = Set<Int>()
         numbers = numbers.filter { seen.insert($0).inserted }
         guard !numbers.isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
-        let scored = numbers.map { (n: $0, w: exp(-distance(shown, to: $0) / temperature)) }
-        let none = exp(-noneDistance / temperature)
+        let scored = numbers.map { (n: $0, w: exp(-Double(edits(shown, to: $0)) * editCost)) }
+        let none = exp(-noneShare * Double(Self.letters(shown).count) * editCost)
         let total = scored.map(\.w).reduce(none, +)
         let best = scored.max { $0.w < $1.w }!
         let p = best.w / total
