@@ -37,8 +37,8 @@ enum ResultTable {
             }
             out.append("    \(mark) \(pad(rule.numbers, 24)) \(rule.label)\(rule.soft ? " (soft)" : "")\(rule.station == true ? " (across pages)" : "")")
         }
-        out.append(String(format: "  time: %.0f ms (decode %.0f, registration %.0f, cleaning %.0f, reading %.0f, checks %.1f)",
-                          r.timings.total, r.timings.decode, r.timings.registration, r.timings.cleaning, r.timings.reading, r.timings.checks))
+        out.append(String(format: "  time: %.0f ms (decode %.0f, registration %.0f, cleaning %.0f, reading %.0f, checks %.1f, words %.0f)",
+                          r.timings.total, r.timings.decode, r.timings.registration, r.timings.cleaning, r.timings.reading, r.timings.checks, r.timings.words))
         return out.joined(separator: "\n")
     }
 }

@@ -43,49 +43,55 @@ struct NumberWordsTests {
     }
 }
 
-@Suite("Words: scoring the candidates")
+@Suite("Words: scoring the line against the numbers' words")
 struct WordsScorerTests {
     let scorer = WordsScorer()
 
-    @Test func exactWordsNameTheirCandidate() {
-        let r = scorer.score("Seratus tujuh puluh empat", candidates: [174, 175, 114])
+    @Test func exactWordsNameTheirNumber() {
+        let r = scorer.score("Seratus tujuh puluh empat")
         #expect(r.value == 174)
-        #expect(r.probability > 0.9)
+        #expect(r.probability > 0.85)
+        #expect(scorer.score("seratustujuhpuluhempat").value == 174)
+        #expect(scorer.score("SERATUS TUJUH PULUH TUJUH").value == 177)
     }
 
-    @Test("a misread line still names the candidate it is closest to, spacing ignored")
+    @Test("a misread line names the number it is closest to, or none; never a rival")
     func noisyLine() {
-        // Tesseract's reading of kubu-02 Lembar 2 V.A.
-        let r = scorer.score("Semius fmet puluk Dua", candidates: [142, 112, 148])
-        #expect(r.value == 142)
-        #expect(scorer.score("seratustujuhpuluhempat", candidates: [174, 175]).value == 174)
+        // Tesseract's readings of kubu-02 and pantemeutia-01 Lembar 2.
+        #expect(scorer.score("Serarug Tiga Puluh Tuguh").value == 137)
+        #expect(scorer.score("Seratur delapan knilul dua").value == 182)
+        for (text, truth) in [("Semius fmet puluk Dua", 142), ("Sereaus Empat Puluh Delapen", 148), ("Gua Patuh dua", 22)] {
+            let v = scorer.score(text).value
+            #expect(v == nil || v == truth, "\(text): \(v.map(String.init) ?? "nil")")
+        }
     }
 
-    @Test("words that fit no candidate clearly give no value")
+    @Test("the words are read on their own: the nearest of the boxes' numbers is not enough")
+    func independentOfTheBoxes() {
+        // gen11-0001: digits 186 redrawn beside the base page's "Seratus delapan puluh dua".
+        let r = scorer.score("Seratur delapan kuluh dia")
+        #expect(r.value != 186)
+    }
+
+    @Test("words that fit no number clearly give no value")
     func undecided() {
-        #expect(scorer.score("Geahy Eye putuly Cpe", candidates: [174, 171]).value == nil)
-        // Two candidates the text cannot tell apart.
-        let r = scorer.score("seratus puluh", candidates: [130, 140])
-        #expect(r.value == nil)
-        #expect(r.probability < scorer.decisive)
+        #expect(scorer.score("Geahy Eye putuly Cpe").value == nil)
+        #expect(scorer.score("seratus puluh").value == nil)
     }
 
     @Test("nothing read gives no value and probability 0")
     func empty() {
-        #expect(scorer.score("", candidates: [5]) == WordsReading(text: "", value: nil, probability: 0))
-        #expect(scorer.score(" . ", candidates: [5]).value == nil)
+        #expect(scorer.score("") == WordsReading(text: "", value: nil, probability: 0))
+        #expect(scorer.score(" . ").value == nil)
     }
 
-    @Test("the number the text spells counts even when the boxes did not offer it")
-    func wordsBeyondTheBoxes() {
-        #expect(scorer.score("dua puluh dua", candidates: [19]).value == 22)
+    @Test("zero as officers write it")
+    func zero() {
+        #expect(scorer.score("nihil").value == 0)
+        #expect(scorer.score("Kosong").value == 0)
         // A lone dash is one mark: it favours zero but is too little to name it.
-        let dash = scorer.score("-", candidates: [0, 8])
+        let dash = scorer.score("-")
         #expect(dash.value == nil && dash.probability > 0.5)
-        // A lone dash names zero only where the boxes offer it (dpr-2019-plano-pkb: a stray
-        // mark on the words line of a 62).
-        #expect(scorer.score("-", candidates: [62]).value == nil)
-        #expect(scorer.score("nihil", candidates: [0, 1]).value == 0)
     }
 
     @Test("the boxes' candidates: combinations of each box's likely symbols, the form's way")
@@ -104,8 +110,9 @@ struct WordsPageTests {
     static let lembar2 = Fixtures.kpuPages.filter { $0.contains("lembar2") }
 
     /// Every Lembar 2 field's words line is read, and the words' number, where there is one, is
-    /// the truth: measured on the ten pages (docs/measurements.md, issue 25) with `ind`, 25 of
-    /// 50 lines named the truth, 25 no number, none another number; asserted with some room.
+    /// the truth: measured on the ten pages (docs/measurements.md, issue 25) with `ind`, 15
+    /// of 50 lines named the truth, 35 no number, none another number (read on their own,
+    /// against every number 0–999); asserted with some room.
     @Test func wordsAgreeWithTheTruth() throws {
         let scanner = try Fixtures.scanner()
         try #require(scanner.wordsReader != nil, "no Tesseract text model (tesseract-ocr-ind or -eng) installed")
@@ -120,7 +127,7 @@ struct WordsPageTests {
             }
         }
         #expect(lines == 50)
-        #expect(right >= 22, "words named the truth on \(right) of \(lines) lines")
+        #expect(right >= 12, "words named the truth on \(right) of \(lines) lines")
         #expect(wrong == 0, "words named another number on \(wrong) lines")
     }
 

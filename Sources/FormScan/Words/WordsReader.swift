@@ -4,7 +4,7 @@ import Foundation
 /// Reads the number written in words on a field's words line (`Template.Field.words`): the
 /// line cut from the registered page through the registration transform, cleaned (paper and
 /// ruled lines away, specks dropped), recognised by Tesseract as one line of letters, and the
-/// text scored against the candidate numbers (`WordsScorer`).
+/// text scored against the words of every number 0–999 (`WordsScorer`).
 ///
 /// Holds its own Tesseract engine (a text model, `eng` by default): not thread-safe, one per
 /// worker, like `BoxReader`.
@@ -25,7 +25,8 @@ public final class WordsReader {
 
     /// The text models tried, in order, when none is named: Tesseract's Indonesian (Debian's
     /// `tesseract-ocr-ind`), then its English. On the ten sample Lembar 2 pages `ind` read 25 of
-    /// 50 lines to their number, `eng` 20 (docs/measurements.md, issue 25: chosen on them).
+    /// 50 lines to their number, `eng` 20, when the words were scored against the boxes'
+    /// candidates (docs/measurements.md, issue 25: chosen on those pages).
     public static let defaultLanguages = ["ind", "eng"]
 
     /// The model in use (`NAME.traineddata`).
@@ -49,10 +50,10 @@ public final class WordsReader {
 
     /// The reading of the field's words line; nil when the template has no words line for it or
     /// the line lies outside the image.
-    public func read(_ page: GrayImage, field: Template.Field, transform: Homography, candidates: [Int]) -> WordsReading? {
+    public func read(_ page: GrayImage, field: Template.Field, transform: Homography) -> WordsReading? {
         guard let line = prepare(page, field: field, transform: transform) else { return nil }
         guard let image = line else { return WordsReading(text: "", value: nil, probability: 0) }
-        return scorer.score(engine.recognizeLine(image).text, candidates: candidates)
+        return scorer.score(engine.recognizeLine(image).text)
     }
 
     /// The cleaned line as Tesseract sees it: nil when there is no line to read (no words
@@ -186,7 +187,8 @@ public final class WordsReader {
 
     /// The numbers the boxes offer for a field: every combination of each box's likelier
     /// symbols (up to `perBox`, each at least `floor`), assembled the form's way, with the
-    /// field's value, its first reading and its bubbles' number.
+    /// field's value, its first reading and its bubbles' number. The words are read without
+    /// them (an independent reading); the checks (next) ask whether the words' number is one.
     public static func candidates(_ field: FieldResult, perBox: Int = 3, floor: Double = 0.02) -> [Int] {
         var out: [Int] = []
         var options: [[BoxSymbol]] = field.boxes.map { b in

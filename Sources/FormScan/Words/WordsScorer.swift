@@ -1,13 +1,13 @@
 import Foundation
 
 /// What was read on a field's words line: the text Tesseract gave, and the number it says when
-/// one candidate clearly explains it best.
+/// one number's words clearly explain it best.
 public struct WordsReading: Sendable, Codable, Equatable {
     /// The line as recognised (letters, spaces, dashes), for a person to compare.
     public var text: String
-    /// The candidate number the words name; nil when none clearly wins (or nothing was read).
+    /// The number the words name; nil when none clearly wins (or nothing was read).
     public var value: Int?
-    /// How clearly the best candidate explains the text against the other candidates and
+    /// How clearly the best number explains the text against every other number 0–999 and
     /// against "none of them" (0…1).
     public var probability: Double
 
@@ -24,29 +24,37 @@ public struct WordsReading: Sendable, Codable, Equatable {
     }
 }
 
-/// Scores candidate numbers by how well their Indonesian words explain a recognised line:
-/// the vocabulary is tiny and the candidates are known, so each candidate's spellings
-/// (`NumberWords.spellings`) are compared with the text, letters only and case-insensitive
-/// (spaces and punctuation ignored, since handwriting spaces words unevenly), by edit distance.
+/// Scores numbers by how well their Indonesian words explain a recognised line: the vocabulary
+/// is tiny, so each number's spellings (`NumberWords.spellings`) are compared with the text,
+/// letters only and case-insensitive (spaces and punctuation ignored, since handwriting spaces
+/// words unevenly), by edit distance.
 ///
-/// A reader that gets each letter wrong with some chance makes a text `e` edits away from the
-/// words written about `exp(-e * editCost)` as likely as one exactly right: each candidate gets
-/// that weight. One more weight stands for "none of them": a text with half its letters wrong
-/// (`noneShare`) is no evidence for any candidate. The best candidate is the value when its share
-/// of the weights reaches `decisive`. The constants are set by construction, not fitted to the
-/// samples: `editCost` 1 (about one letter in three misread, as Tesseract's stock models do on
-/// handwriting, costs a factor e), so a candidate that needs three more edits than another loses
-/// it clearly (e^-3 ≈ 0.05), and texts no closer than half wrong say nothing.
+/// Every number 0–999 is scored, not only the boxes' candidates (`WordsReader.candidates`): the
+/// words are an independent reading, so a line that names 182 must not "confirm" the boxes' 186
+/// because 186 is the nearest of the numbers they offer (a generated page, its digits redrawn
+/// beside the words of the page it was made from, showed exactly that). A reader that gets a
+/// letter wrong with some chance makes a text `e` edits away from the words written about
+/// `exp(-e * editCost)` as likely as one exactly right: each number gets that weight, and one
+/// more weight stands for "none of them" (a text with `noneShare` of its letters wrong is no
+/// evidence for any number). The best is the value when its share of all the weights reaches
+/// `decisive`. The constants are set by construction on the lexicon, not fitted to the samples:
+/// the nearest rivals of a number's words are 3 edits away (`seratus` / `dua ratus`, `empat` /
+/// `enam`), and a line read exactly must name its number clearly against them: with `editCost`
+/// 2 an exact "seratus tujuh puluh empat" has p 0.99 (with 1 it had 0.72: two rivals at 3 edits,
+/// six at 4), a number needing two more edits than another loses (e^-4 ≈ 0.02), a line no
+/// closer than half wrong says nothing, and a lone dash (one mark) is too little to name zero
+/// on its own.
 public struct WordsScorer: Sendable {
-    public var editCost = 1.0
+    public var editCost = 2.0
     public var noneShare = 0.5
     public var decisive = 0.8
 
     public init() {}
 
-    /// Letters a text needs before the number it spells counts beyond the candidates (`lima`,
-    /// `nol` and longer; never a bare dash).
-    static let wordLetters = 3
+    /// Every number 0–999 with the letters of each of its spellings.
+    static let lexicon: [(n: Int, spellings: [[Character]])] = (0...999).map { n in
+        (n, NumberWords.spellings(n).map { letters($0) })
+    }
 
     /// The text as compared: lower-case letters only; a line of only dashes is `-`.
     static func letters(_ text: String) -> [Character] {
@@ -75,23 +83,20 @@ public struct WordsScorer: Sendable {
         return NumberWords.spellings(n).map { Self.edits(t, Self.letters($0)) }.min() ?? t.count
     }
 
-    /// The reading of `text` among `candidates` (the number the text spells exactly is one of
-    /// them when it has `wordLetters` letters, so words can name a number the boxes did not
-    /// offer).
-    public func score(_ text: String, candidates: [Int]) -> WordsReading {
+    /// The reading of `text`: the number 0–999 whose words explain it clearly best, with its
+    /// share of the weights.
+    public func score(_ text: String) -> WordsReading {
         let shown = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !Self.letters(shown).isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
-        var numbers = candidates.filter { (0...999).contains($0) }
-        // A number the boxes did not offer is taken from the words only when they are words: a
-        // lone mark read as "-" (a stray stroke, a piece of a rule) names no zero on its own.
-        if let parsed = NumberWords.parse(shown), Self.letters(shown).count >= Self.wordLetters { numbers.append(parsed) }
-        var seen = Set<Int>()
-        numbers = numbers.filter { seen.insert($0).inserted }
-        guard !numbers.isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
-        let scored = numbers.map { (n: $0, w: exp(-Double(edits(shown, to: $0)) * editCost)) }
-        let none = exp(-noneShare * Double(Self.letters(shown).count) * editCost)
-        let total = scored.map(\.w).reduce(none, +)
-        let best = scored.max { $0.w < $1.w }!
+        let t = Self.letters(shown)
+        guard !t.isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
+        var total = exp(-noneShare * Double(t.count) * editCost)
+        var best = (n: -1, w: 0.0)
+        for (n, spellings) in Self.lexicon {
+            let e = spellings.map { Self.edits(t, $0) }.min() ?? t.count
+            let w = exp(-Double(e) * editCost)
+            total += w
+            if w > best.w { best = (n, w) }
+        }
         let p = best.w / total
         return WordsReading(text: shown, value: p >= decisive ? best.n : nil, probability: (p * 1000).rounded() / 1000)
     }
