@@ -52,27 +52,32 @@ public struct WordsScorer: Sendable {
     public init() {}
 
     /// Every number 0–999 with the letters of each of its spellings.
-    static let lexicon: [(n: Int, spellings: [[Character]])] = (0...999).map { n in
+    static let lexicon: [(n: Int, spellings: [[UInt8]])] = (0...999).map { n in
         (n, NumberWords.spellings(n).map { letters($0) })
     }
 
-    /// The text as compared: lower-case letters only; a line of only dashes is `-`.
-    static func letters(_ text: String) -> [Character] {
-        let l = text.lowercased().filter { ("a"..."z").contains($0) }
-        if l.isEmpty && text.contains(where: { "-–—_~".contains($0) }) { return ["-"] }
-        return Array(l)
+    /// The text as compared: lower-case ASCII letters only; a line of only dashes is `-`.
+    static func letters(_ text: String) -> [UInt8] {
+        let l = text.lowercased().utf8.filter { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        if l.isEmpty && text.contains(where: { "-–—_~".contains($0) }) { return [UInt8(ascii: "-")] }
+        return l
     }
 
     /// Levenshtein distance: the fewest letters inserted, deleted or changed.
-    static func edits(_ a: [Character], _ b: [Character]) -> Int {
+    static func edits(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for i in 1...a.count {
+                    cur[0] = i
+                    let ai = a[i - 1]
+                    for j in 1...b.count {
+                        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai == b[j - 1] ? 0 : 1))
+                    }
+                    swap(&prev, &cur)
+                }
             }
-            swap(&prev, &cur)
         }
         return prev[b.count]
     }
