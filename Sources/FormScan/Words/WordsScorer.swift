@@ -51,6 +51,9 @@ public struct WordsScorer: Sendable {
 
     public init() {}
 
+    /// Edits past the best beyond which a number is counted at its length bound only.
+    static let farBeyond = 6
+
     /// Every number 0–999 with the letters of each of its spellings.
     static let lexicon: [(n: Int, spellings: [[UInt8]])] = (0...999).map { n in
         (n, NumberWords.spellings(n).map { letters($0) })
@@ -95,12 +98,22 @@ public struct WordsScorer: Sendable {
         let t = Self.letters(shown)
         guard !t.isEmpty else { return WordsReading(text: shown, value: nil, probability: 0) }
         var total = exp(-noneShare * Double(t.count) * editCost)
-        var best = (n: -1, w: 0.0)
-        for (n, spellings) in Self.lexicon {
+        var best = (n: -1, w: 0.0, e: Int.max)
+        // Nearest lengths first: a spelling is at least its difference in length away, so once
+        // that bound is `farBeyond` edits past the best, the rest are only added at their bound
+        // (an upper bound on their weight: the share of the best is never overstated).
+        let byLength = Self.lexicon.map { entry in
+            (entry, entry.spellings.map { abs($0.count - t.count) }.min() ?? t.count)
+        }.sorted { $0.1 < $1.1 }
+        for ((n, spellings), bound) in byLength {
+            if best.e != Int.max && bound >= best.e + Self.farBeyond {
+                total += exp(-Double(bound) * editCost)
+                continue
+            }
             let e = spellings.map { Self.edits(t, $0) }.min() ?? t.count
             let w = exp(-Double(e) * editCost)
             total += w
-            if w > best.w { best = (n, w) }
+            if w > best.w { best = (n, w, e) }
         }
         let p = best.w / total
         return WordsReading(text: shown, value: p >= decisive ? best.n : nil, probability: (p * 1000).rounded() / 1000)
