@@ -25,6 +25,10 @@ enum ResultTable {
             }.joined(separator: " ")
             out.append("  " + pad(f.id, 30) + padLeft(f.value.map(String.init) ?? "-", 6) + "  " + pad(f.status.rawValue, 9) + "  " + boxes)
             for reason in f.reasons { out.append("      ↳ " + reason) }
+            if let w = f.words, !w.text.isEmpty {
+                let says = w.value.map { "\($0)" } ?? "no clear number"
+                out.append("      words: \"\(w.text)\" → \(says) (\(Int((w.probability * 100).rounded()))%)")
+            }
         }
         out.append("")
         out.append("  rules:")
