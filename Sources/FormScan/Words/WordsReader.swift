@@ -51,21 +51,32 @@ public final class WordsReader {
     /// The reading of the field's words line; nil when the template has no words line for it or
     /// the line lies outside the image.
     public func read(_ page: GrayImage, field: Template.Field, transform: Homography) -> WordsReading? {
-        guard let line = prepare(page, field: field, transform: transform) else { return nil }
-        guard let image = line else { return WordsReading(text: "", value: nil, probability: 0) }
-        return scorer.score(engine.recognizeLine(image).text)
+        switch prepare(page, field: field, transform: transform) {
+        case .none: return nil
+        case .blank: return WordsReading(text: "", value: nil, probability: 0)
+        case .ink(let image): return scorer.score(engine.recognizeLine(image).text)
+        }
     }
 
-    /// The cleaned line as Tesseract sees it: nil when there is no line to read (no words
-    /// rectangle, or it lies outside the image); `.some(nil)` when the line holds no ink.
-    public func prepare(_ page: GrayImage, field: Template.Field, transform: Homography) -> GrayImage?? {
-        guard let r = field.wordsRect else { return nil }
+    /// A words line cut from the page.
+    public enum Line {
+        /// No line to read: the template has none for the field, or it lies outside the image.
+        case none
+        /// The line holds no writing.
+        case blank
+        /// The cleaned writing as Tesseract sees it.
+        case ink(GrayImage)
+    }
+
+    /// The field's words line, cut and cleaned.
+    public func prepare(_ page: GrayImage, field: Template.Field, transform: Homography) -> Line {
+        guard let r = field.wordsRect else { return .none }
         let x0 = r.x - margin, y0 = r.y - margin, tw = r.width + 2 * margin, th = r.height + 2 * margin
         let corners = [(x0, y0), (x0 + tw, y0), (x0, y0 + th), (x0 + tw, y0 + th)].map { transform.apply($0.0, $0.1) }
-        guard corners.allSatisfy({ $0.x >= 0 && $0.y >= 0 && $0.x < Double(page.width) && $0.y < Double(page.height) }) else { return nil }
+        guard corners.allSatisfy({ $0.x >= 0 && $0.y >= 0 && $0.x < Double(page.width) && $0.y < Double(page.height) }) else { return .none }
         let zoom = max(1, min(maxZoom, lineHeight / r.height))
         let warped = warp(page, x0: x0, y0: y0, width: tw, height: th, zoom: zoom, transform: transform)
-        return .some(clean(warped, zoom: zoom))
+        return clean(warped, zoom: zoom).map { .ink($0) } ?? .blank
     }
 
     /// The rectangle resampled at `zoom` output pixels per template pixel.
@@ -191,11 +202,10 @@ public final class WordsReader {
     /// them (an independent reading); the checks (next) ask whether the words' number is one.
     public static func candidates(_ field: FieldResult, perBox: Int = 3, floor: Double = 0.02) -> [Int] {
         var out: [Int] = []
-        var options: [[BoxSymbol]] = field.boxes.map { b in
+        let options: [[BoxSymbol]] = field.boxes.map { b in
             let top = b.candidates.sorted { $0.probability > $1.probability }.filter { $0.probability >= floor }.prefix(perBox).map(\.symbol)
             return top.isEmpty ? (b.symbol.map { [$0] } ?? [.blank]) : Array(top)
         }
-        if options.isEmpty { options = [] }
         func walk(_ i: Int, _ symbols: [BoxSymbol]) {
             if i == options.count {
                 if case .value(let v) = FieldAssembly.assemble(symbols) { out.append(v) }
