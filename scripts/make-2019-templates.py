@@ -119,12 +119,22 @@ write({
 X2A = [1012.5, 1062.5, 1112.75, 1163]
 X2B = [1013, 1063, 1113.25, 1163.5]
 LEFT2 = 40.5
+# The line "(ditulis dengan huruf)" under each number, where the officer writes it in words:
+# from the column rule left of it (x 155 under the pair's number, dashed; x 362 in section V)
+# to where the digit boxes begin, between the ruled lines above and below it.
+def words(x0, y0, y1, x1=1015):
+    return [x0, y0, x1 - x0, round(y1 - y0, 1)]
 fields2 = [
-    {"id": "suara_paslon_01", "label": "IV.01 Ir. H. Joko Widodo – Prof. Dr. (H.C.) KH. Ma'ruf Amin: suara sah", "boxes": boxes(X2A, 285.5, 374)},
-    {"id": "suara_paslon_02", "label": "IV.02 H. Prabowo Subianto – H. Sandiaga Salahuddin Uno: suara sah", "boxes": boxes(X2A, 434.5, 523.5)},
-    {"id": "suara_sah", "label": "V.A Jumlah seluruh suara sah (IV.01 + IV.02)", "boxes": boxes(X2B, 676.5, 721)},
-    {"id": "suara_tidak_sah", "label": "V.B Jumlah suara tidak sah", "boxes": boxes(X2B, 793, 837)},
-    {"id": "suara_total", "label": "V.C Jumlah seluruh suara sah dan suara tidak sah (A + B)", "boxes": boxes(X2B, 909, 953)},
+    {"id": "suara_paslon_01", "label": "IV.01 Ir. H. Joko Widodo – Prof. Dr. (H.C.) KH. Ma'ruf Amin: suara sah", "boxes": boxes(X2A, 285.5, 374),
+     "words": words(155, 374, 417.5)},
+    {"id": "suara_paslon_02", "label": "IV.02 H. Prabowo Subianto – H. Sandiaga Salahuddin Uno: suara sah", "boxes": boxes(X2A, 434.5, 523.5),
+     "words": words(155, 523.5, 567.5)},
+    {"id": "suara_sah", "label": "V.A Jumlah seluruh suara sah (IV.01 + IV.02)", "boxes": boxes(X2B, 676.5, 721),
+     "words": words(362, 721, 769.5)},
+    {"id": "suara_tidak_sah", "label": "V.B Jumlah suara tidak sah", "boxes": boxes(X2B, 793, 837),
+     "words": words(362, 837, 885.5)},
+    {"id": "suara_total", "label": "V.C Jumlah seluruh suara sah dan suara tidak sah (A + B)", "boxes": boxes(X2B, 909, 953),
+     "words": words(362, 953, 1002)},
 ]
 rules2 = [
     sum_rule("suara_sah", ["suara_paslon_01", "suara_paslon_02"], "V.A = IV.01 + IV.02"),

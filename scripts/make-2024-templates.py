@@ -129,7 +129,7 @@ def write(tpl, ref_src):
           len(tpl["lines"]["vertical"]), "lines,", len(tpl["rules"]), "rules")
 
 
-def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules, with_bubbles, source=None):
+def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules, with_bubbles, source=None, words=None):
     ref = os.path.join(src_dir, name)
     img = load(ref)
     h, w = img.shape
@@ -153,6 +153,8 @@ def page(src_dir, name, tid, title, code, exclude, numbers, rules, station_rules
         f = {"id": fid, "label": label, "boxes": exact if source else boxes_near(hl, vl, row_y, xs)}
         if with_bubbles:
             f["bubbles"] = [bubbles(img, b) for b in f["boxes"]]
+        if words and fid in words:
+            f["words"] = words[fid]
         fields.append(f)
     # The boxes' own sides register the digits best: add them as lines.
     for f in fields:
@@ -236,6 +238,12 @@ def main():
     hal3 = "c-hasil-ppwp-2024-hal3"
     # Page 2: three numbers (one per candidate pair), boxes at the right of each section.
     xs2 = [(938.5, 981.5), (989, 1032.5), (1040, 1082.5)]
+    # Where each number is written in words, "(ditulis menggunakan huruf kapital)": the lower
+    # part of its section, from the section's left rule (x 118) to the bubble instructions
+    # (x 730), between the rule under the tally grid and the printed caption (measured on the
+    # reference's rules: y 449 / 762 / 1074).
+    words2 = {"suara_paslon_01": [120, 452, 610, 100], "suara_paslon_02": [120, 765, 610, 100],
+              "suara_paslon_03": [120, 1077, 610, 100]}
     page(src, "PPWP-2024-hal2-plano.png", hal2,
          "Model C.Hasil-PPWP 2024, Halaman 2: rincian perolehan suara pasangan calon",
          "C.HASIL-PPWP hal. 2",
@@ -243,6 +251,7 @@ def main():
          numbers=[("suara_paslon_01", "IV.1 Pasangan calon 1: jumlah suara sah", (297.5, 338.5), xs2),
                   ("suara_paslon_02", "IV.2 Pasangan calon 2: jumlah suara sah", (610.5, 651.5), xs2),
                   ("suara_paslon_03", "IV.3 Pasangan calon 3: jumlah suara sah", (923, 964), xs2)],
+         words=words2,
          rules=[{"rule": "suara_paslon_01 + suara_paslon_02 + suara_paslon_03 <= 300",
                  "label": "IV.1 + IV.2 + IV.3 ≤ 300 (pemilih per TPS)", "soft": True}],
          station_rules=[
@@ -250,6 +259,11 @@ def main():
               "label": "V.A (hal. 3) = IV.1 + IV.2 + IV.3 (hal. 2)"}],
          with_bubbles=True)
     xs3 = [(1017, 1067), (1074, 1125), (1130, 1181)]
+    # V.A and V.C: the row between the label column (x 353) and the boxes' column (x 1005),
+    # left of the caption; V.B: under its boxes, down to its caption (14 px above the row's
+    # bottom rule, y 551).
+    words3 = {"suara_sah": [355, 244, 495, 80], "suara_tidak_sah": [1007, 474, 183, 62],
+              "suara_total": [355, 583, 495, 80]}
     page(src, "PPWP-2024-hal3-plano.png", hal3,
          "Model C.Hasil-PPWP 2024, Halaman 3: data suara sah dan suara tidak sah",
          "C.HASIL-PPWP hal. 3",
@@ -257,6 +271,7 @@ def main():
          numbers=[("suara_sah", "V.A Jumlah seluruh suara sah (IV.1 + IV.2 + IV.3)", (260.5, 307), xs3),
                   ("suara_tidak_sah", "V.B Jumlah suara tidak sah", (426, 472), xs3),
                   ("suara_total", "V.C Jumlah seluruh suara sah dan suara tidak sah (V.A + V.B)", (599.5, 646), xs3)],
+         words=words3,
          rules=[{"rule": "suara_total = suara_sah + suara_tidak_sah", "label": "V.C = V.A + V.B"},
                 {"rule": "suara_total <= 300", "label": "V.C ≤ 300 (pemilih per TPS)", "soft": True}],
          station_rules=[],

@@ -32,12 +32,24 @@ def main():
 
     def boxes(y0, y1):
         return [[float(a), float(y0), float(b - a), float(y1 - y0)] for a, b in xs]
+
+    # "(ditulis dengan huruf)": IV and V.A under the boxes, in the JUMLAH column (x 1336-1526)
+    # down to the section's rule; V.B and V.C the row's lower half, from the label column
+    # (x 349) to the right rule. Measured on the reference's rules; the printed caption, in
+    # the bottom 16 px, left out.
+    def words(x0, y0, y1, x1=1526):
+        return [float(x0 + 1), float(y0 + 1), float(x1 - x0 - 1), float(y1 - y0 - 18)]
     fields = [
-        {"id": "suara_paslon_01", "label": "IV.01 Ir. H. Joko Widodo – Prof. Dr. (H.C.) KH. Ma'ruf Amin: jumlah", "boxes": boxes(311, 393)},
-        {"id": "suara_paslon_02", "label": "IV.02 H. Prabowo Subianto – H. Sandiaga Salahuddin Uno: jumlah", "boxes": boxes(546, 627)},
-        {"id": "suara_tidak_sah", "label": "V.A Jumlah suara tidak sah", "boxes": boxes(892, 975)},
-        {"id": "suara_sah", "label": "V.B Jumlah seluruh suara sah (IV.01 + IV.02)", "boxes": boxes(1126, 1191)},
-        {"id": "suara_total", "label": "V.C Jumlah seluruh suara sah dan suara tidak sah (A + B)", "boxes": boxes(1292.5, 1357.5)},
+        {"id": "suara_paslon_01", "label": "IV.01 Ir. H. Joko Widodo – Prof. Dr. (H.C.) KH. Ma'ruf Amin: jumlah", "boxes": boxes(311, 393),
+         "words": words(1336, 393, 515)},
+        {"id": "suara_paslon_02", "label": "IV.02 H. Prabowo Subianto – H. Sandiaga Salahuddin Uno: jumlah", "boxes": boxes(546, 627),
+         "words": words(1336, 627, 749)},
+        {"id": "suara_tidak_sah", "label": "V.A Jumlah suara tidak sah", "boxes": boxes(892, 975),
+         "words": words(1336, 975, 1096)},
+        {"id": "suara_sah", "label": "V.B Jumlah seluruh suara sah (IV.01 + IV.02)", "boxes": boxes(1126, 1191),
+         "words": words(349, 1191, 1262)},
+        {"id": "suara_total", "label": "V.C Jumlah seluruh suara sah dan suara tidak sah (A + B)", "boxes": boxes(1292.5, 1357.5),
+         "words": words(349, 1357.5, 1428.5)},
     ]
     tid = "c1-plano-ppwp-2019"
     tpl = {
@@ -72,6 +84,13 @@ DPR_ROWS = [("suara_partai", "A.1 Suara partai politik", (216.5, 257.5))] + [
     (f"suara_calon_{i + 1:02d}", f"A.2 Suara calon nomor urut {i + 1}", (y0, y1))
     for i, (y0, y1) in enumerate(zip(DPR_TOPS, DPR_BOTTOMS))] + [
     ("suara_total_partai", "B. Jumlah suara sah partai politik dan suara sah calon (A.1 + A.2)", (1380, 1421))]
+# Each number in words, "(ditulis dengan huruf)": under its boxes in the JUMLAH column (x 961 to
+# 1083) down to the printed caption, 14 px above the next row's rule (A.1: the A.2 header band
+# at y 319; the last candidate: B's band at 1374); B's in the lower half of its row, from the
+# label column (x 321), above its caption.
+DPR_WORDS_BELOW = [319] + DPR_TOPS[1:] + [1374]
+DPR_CAPTION = 14
+DPR_WORDS_B = [322.0, 1424.0, 760.0, 44.0]
 
 
 def long_rules(dark, horizontal, exclude):
@@ -97,9 +116,10 @@ def dpr(photo):
     hl = long_rules(dark, True, exclude)
     vl = long_rules(dark, False, exclude)
     fields = []
-    for fid, label, (y0, y1) in DPR_ROWS:
+    for i, (fid, label, (y0, y1)) in enumerate(DPR_ROWS):
         boxes = [[a, y0, round(b - a, 1), round(y1 - y0, 1)] for a, b in zip(DPR_XS, DPR_XS[1:])]
-        fields.append({"id": fid, "label": label, "boxes": boxes})
+        words = DPR_WORDS_B if i == len(DPR_ROWS) - 1 else [962.0, y1 + 1, 120.0, round(DPR_WORDS_BELOW[i] - y1 - 2 - DPR_CAPTION, 1)]
+        fields.append({"id": fid, "label": label, "boxes": boxes, "words": words})
         for x, y, bw, bh in boxes:
             hl += [[y, x, x + bw], [y + bh, x, x + bw]]
             vl += [[x, y, y + bh], [x + bw, y, y + bh]]

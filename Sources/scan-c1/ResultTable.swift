@@ -25,6 +25,10 @@ enum ResultTable {
             }.joined(separator: " ")
             out.append("  " + pad(f.id, 30) + padLeft(f.value.map(String.init) ?? "-", 6) + "  " + pad(f.status.rawValue, 9) + "  " + boxes)
             for reason in f.reasons { out.append("      ↳ " + reason) }
+            if let w = f.words, !w.text.isEmpty {
+                let says = w.value.map { "\($0)" } ?? "no clear number"
+                out.append("      words: \"\(w.text)\" → \(says) (\(Int((w.probability * 100).rounded()))%)")
+            }
         }
         out.append("")
         out.append("  rules:")
@@ -37,8 +41,8 @@ enum ResultTable {
             }
             out.append("    \(mark) \(pad(rule.numbers, 24)) \(rule.label)\(rule.soft ? " (soft)" : "")\(rule.station == true ? " (across pages)" : "")")
         }
-        out.append(String(format: "  time: %.0f ms (decode %.0f, registration %.0f, cleaning %.0f, reading %.0f, checks %.1f)",
-                          r.timings.total, r.timings.decode, r.timings.registration, r.timings.cleaning, r.timings.reading, r.timings.checks))
+        out.append(String(format: "  time: %.0f ms (decode %.0f, registration %.0f, cleaning %.0f, reading %.0f, checks %.1f, words %.0f)",
+                          r.timings.total, r.timings.decode, r.timings.registration, r.timings.cleaning, r.timings.reading, r.timings.checks, r.timings.words))
         return out.joined(separator: "\n")
     }
 }

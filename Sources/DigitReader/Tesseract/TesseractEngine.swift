@@ -79,6 +79,21 @@ public final class TesseractEngine {
         _ = name.withCString { n in value.withCString { v in TessBaseAPISetVariable(handle, n, v) } }
     }
 
+    /// Recognises one prepared image (black ink on white) as one line of text: the text (its
+    /// lines joined by spaces) and Tesseract's mean word confidence (0…1). Empty text when
+    /// Tesseract saw nothing it could name.
+    public func recognizeLine(_ image: GrayImage) -> (text: String, confidence: Double) {
+        image.pixels.withUnsafeBufferPointer { buffer in
+            TessBaseAPISetImage(handle, buffer.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+        }
+        defer { TessBaseAPIClear(handle) }
+        guard TessBaseAPIRecognize(handle, nil) == 0, let all = TessBaseAPIGetUTF8Text(handle) else { return ("", 0) }
+        let text = String(cString: all).split(whereSeparator: \.isNewline).joined(separator: " ")
+        TessDeleteText(all)
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return (trimmed, trimmed.isEmpty ? 0 : Double(max(0, TessBaseAPIMeanTextConf(handle))) / 100)
+    }
+
     /// Recognises one prepared image (black ink on white) as a single character and returns
     /// every choice Tesseract offers for the first symbol, with its confidence (0…1).
     /// An empty array means Tesseract saw nothing it could name.

@@ -54,6 +54,9 @@ public struct FieldResult: Sendable, Codable {
     /// True when the number was set aside as the one misread (no reading of it agrees with the
     /// rest): the rules it is in are not held against the numbers that agree. Absent otherwise.
     public var setAside: Bool? = nil
+    /// The number as written in words on its words line (`Template.Field.words`), read and
+    /// scored against the boxes' candidates. Evidence only: it changes no value or status yet.
+    public var words: WordsReading? = nil
 }
 
 /// A rule's outcome on the values read.
@@ -77,14 +80,16 @@ public struct Timings: Sendable, Codable {
     public var cleaning = 0.0
     public var reading = 0.0
     public var checks = 0.0
-    public var total: Double { decode + registration + cleaning + reading + checks }
+    /// Reading the words lines (cropping, cleaning, Tesseract, scoring).
+    public var words = 0.0
+    public var total: Double { decode + registration + cleaning + reading + checks + words }
 
-    enum CodingKeys: String, CodingKey { case decode, registration, cleaning, reading, checks, total }
+    enum CodingKeys: String, CodingKey { case decode, registration, cleaning, reading, checks, words, total }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(decode, forKey: .decode); try c.encode(registration, forKey: .registration)
         try c.encode(cleaning, forKey: .cleaning); try c.encode(reading, forKey: .reading)
-        try c.encode(checks, forKey: .checks); try c.encode(total, forKey: .total)
+        try c.encode(checks, forKey: .checks); try c.encode(words, forKey: .words); try c.encode(total, forKey: .total)
     }
     public init() {}
     public init(from decoder: Decoder) throws {
@@ -92,6 +97,8 @@ public struct Timings: Sendable, Codable {
         decode = try c.decode(Double.self, forKey: .decode); registration = try c.decode(Double.self, forKey: .registration)
         cleaning = try c.decode(Double.self, forKey: .cleaning); reading = try c.decode(Double.self, forKey: .reading)
         checks = try c.decode(Double.self, forKey: .checks)
+        // Absent in results stored before the words were read.
+        words = try c.decodeIfPresent(Double.self, forKey: .words) ?? 0
     }
 }
 

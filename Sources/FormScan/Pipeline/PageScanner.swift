@@ -13,6 +13,8 @@ public final class PageScanner {
     let cleaner = BoxCleaner()
     /// Reads the 2024 pages' AprilTags; built on first use (its decoding table takes a moment).
     lazy var tagDetector = AprilTagDetector()
+    /// Reads the numbers written in words; built on first use, nil without a text model.
+    lazy var wordsReader: WordsReader? = try? WordsReader()
 
     public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader(), secondReading: SecondReading = .whereNeeded) {
         self.store = store
@@ -164,6 +166,8 @@ public final class PageScanner {
             fields[f.id] = result
         }
         timings.checks = lap() + reconciling
+        readWords(page, template: template.template, transform: registration.transform, fields: &fields)
+        timings.words = lap()
         let status = fields.values.map(\.status).max() ?? .missing
         let result = PageResult(file: path, template: template.id, templateTitle: template.template.title,
                           image: .init(width: loaded.originalWidth, height: loaded.originalHeight,

@@ -54,6 +54,12 @@ public struct Template: Sendable, Codable {
         public var boxes: [[Double]]
         /// 2024 page 2: under each box, the centres `[x, y]` of its ten bubbles, 0 to 9.
         public var bubbles: [[[Double]]]?
+        /// The line where the number is written in words ("(ditulis dengan huruf)"), as
+        /// `[x, y, w, h]` between its ruled lines, when the page has one for this field.
+        public var words: [Double]?
+
+        /// `words` as a rectangle.
+        public var wordsRect: Rect? { words.flatMap { $0.count == 4 ? Rect($0) : nil } }
     }
 
     public struct RuleSpec: Sendable, Codable {
