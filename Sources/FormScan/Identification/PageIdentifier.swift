@@ -10,12 +10,13 @@ public final class PageIdentifier {
     public let store: TemplateStore
     /// Built on first use (its decoding table takes a moment).
     lazy var tagDetector = AprilTagDetector(decimate: Self.tagDecimate)
-    /// The references' fingerprints, by template id (computed once per process).
-    let references: [(template: LoadedTemplate, print: LayoutFingerprint)]
+    /// The references' fingerprints, by template (computed once per process, on first use:
+    /// a scan with `-t` or a tagged page needs none).
+    lazy var references: [(template: LoadedTemplate, print: LayoutFingerprint)] =
+        store.templates.compactMap { t in ReferencePrints.shared.print(t).map { (t, $0) } }
 
     public init(store: TemplateStore) {
         self.store = store
-        references = store.templates.compactMap { t in ReferencePrints.shared.print(t).map { (t, $0) } }
     }
 
     deinit {}
@@ -44,7 +45,7 @@ public final class PageIdentifier {
             .max { $0.0.decisionMargin < $1.0.decisionMargin }
         var candidates: [Identification.Candidate] = []
         var of = "image"
-        if given == nil {
+        if given == nil && named == nil {
             let prints: [LayoutFingerprint]
             (prints, of) = Self.pagePrints(image, cache: cache)
             candidates = references.map { ref in
@@ -103,7 +104,8 @@ final class ReferencePrints: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let known = prints[key] { return known }
         var made: LayoutFingerprint?
-        if let image = try? ImageLoader().load(key).image {
+        // A JPEG reference is decoded shrunk (in the DCT) to about the size used.
+        if let image = try? ImageLoader(workingLongSide: 2 * PageOutline.side).load(key).image {
             let k = min(1, Double(PageOutline.side) / Double(max(image.width, image.height)))
             let small = image.resized(width: max(8, Int(Double(image.width) * k)), height: max(8, Int(Double(image.height) * k)))
             let (w, h) = (Double(small.width), Double(small.height))
