@@ -32,15 +32,14 @@ struct IdentificationTests {
     }()
 
     /// Pages the fingerprint still puts another template first on (docs/measurements.md, issue
-    /// 22): the plano PPWP photos (taken for Lembar 2, whose grey bars and grid they share, or
-    /// for a 2024 page when no sheet outline is found), the generated photos (whose first sheet
-    /// outline is a stretch of the background) and one faint Lembar 1 scan. Registration checks
-    /// every candidate, so they are still read right, at the ranking's cost.
+    /// 22), each with a margin under `PageIdentifier.trustedMargin`, so that the templates are
+    /// ranked by their ruled lines as before: the plano sheet on a flip chart (no sheet outline
+    /// found: the whole photo compared), two generated photos whose sheet outlines take in
+    /// their background, and the one faint, dotted Lembar 1 scan.
     static let knownMisses: Set<String> = [
-        "kawalc1/plano-2019-contoh-2.jpg", "kawalc1/plano-2019-contoh-3.jpg", "kawalc1/plano-2019-sample.webp",
         "kawalc1/plano-2019-simulasi.jpg",
         "generated-photos/cotbuloh-02-v2-lembar1.jpg", "generated-photos/karanghampa-01-v5-lembar1.jpg",
-        "generated-photos/kubu-02-v2-lembar1.jpg", "kpu-2019/karanghampa-01-lembar1.jpg",
+        "kpu-2019/karanghampa-01-lembar1.jpg",
     ]
 
     static var identifier: PageIdentifier { PageIdentifier(store: Fixtures.store) }
@@ -53,14 +52,15 @@ struct IdentificationTests {
     @Test(arguments: pages)
     func theIdentifierAloneNamesThePage(page: String, template: String) throws {
         let found = try Self.identifier.identify(path: Fixtures.samples.appendingPathComponent(page).path)
-        // Every template is scored (or the tag settles it), best first.
+        // The templates without a tag are scored (or the tag settles it), best first.
         #expect(found.tagTemplate != nil || found.candidates.count == PageIdentifier.shortList)
         #expect(found.candidates == found.candidates.sorted { $0.score > $1.score })
         if Self.knownMisses.contains(page) {
             withKnownIssue("the fingerprint misranks this page (docs/measurements.md, issue 22)") {
                 #expect(found.first == template)
             }
-            // Never trusted when wrong on a tagged page: the tag decides there.
+            // Not trusted: registration ranks the templates by their lines, as before.
+            #expect(!found.trusted)
             return
         }
         #expect(found.first == template, "\(found.candidates)")

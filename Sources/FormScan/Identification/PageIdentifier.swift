@@ -46,13 +46,22 @@ public final class PageIdentifier {
         var candidates: [Identification.Candidate] = []
         var of = "image"
         if given == nil && named == nil {
-            let prints: [LayoutFingerprint]
-            (prints, of) = Self.pagePrints(image, cache: cache)
-            candidates = references.map { ref in
-                .init(template: ref.template.id, score: prints.map { $0.correlation(ref.print) }.max() ?? -1)
-            }.sorted { $0.score > $1.score }
+            let (prints, from) = Self.pagePrints(image, cache: cache)
+            of = from
+            candidates = score(prints, aligned: of == "sheet")
+            // A photo the first outline leaves unclear: that outline may not be the sheet's (a
+            // stretch of a bright background). The other outlines registration would try next,
+            // the clearest match kept.
+            if of == "sheet", Self.margin(candidates) < Self.trustedMargin, let sheet = cache.sheet(image) {
+                for corners in cache.alternatives(image).prefix(Self.otherOutlines) {
+                    var other = sheet
+                    other.corners = corners
+                    let scored = score(Self.sheetPrints(other), aligned: true)
+                    if (scored.first?.score ?? -1) > (candidates.first?.score ?? -1) { candidates = scored }
+                }
+            }
         }
-        let margin = candidates.count > 1 ? candidates[0].score - candidates[1].score : candidates.isEmpty ? 0 : 1
+        let margin = Self.margin(candidates)
         let route: Identification.Route = given != nil ? .given : named != nil ? .tag
             : margin >= Self.trustedMargin ? .fingerprint : .ranking
         let d = ContinuousClock.now - start
@@ -64,22 +73,48 @@ public final class PageIdentifier {
     /// The page's fingerprints, one per way round (the template's top-left on each corner in
     /// turn): of the sheet within its outline on a photo, of the whole image otherwise.
     static func pagePrints(_ image: GrayImage, cache: Registrar.CoarseCache) -> ([LayoutFingerprint], String) {
-        func turns(_ corners: [(x: Double, y: Double)]) -> [[(x: Double, y: Double)]] { (0..<4).map { q in (0..<4).map { corners[($0 + q) % 4] } } }
-        if let sheet = cache.sheet(image) {
-            let quads = (0..<4).compactMap { q in
-                sheet.transform(width: 1, height: 1, turns: q).map { h in
-                    [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].map { let p = h.apply($0.0, $0.1); return (x: p.x * sheet.k, y: p.y * sheet.k) }
-                }
-            }
-            return (quads.map { LayoutFingerprint(sheet.small, corners: $0) }, "sheet")
-        }
+        if let sheet = cache.sheet(image) { return (sheetPrints(sheet), "sheet") }
         let k = min(1, Double(PageOutline.side) / Double(max(image.width, image.height)))
         let small = k < 1 ? image.resized(width: max(8, Int(Double(image.width) * k)), height: max(8, Int(Double(image.height) * k))) : image
         let (w, h) = (Double(small.width), Double(small.height))
-        return (turns([(0, 0), (w, 0), (w, h), (0, h)]).map { LayoutFingerprint(small, corners: $0) }, "image")
+        let corners: [(x: Double, y: Double)] = [(0, 0), (w, 0), (w, h), (0, h)]
+        return ((0..<4).map { q in LayoutFingerprint(small, corners: (0..<4).map { corners[($0 + q) % 4] }) }, "image")
     }
 
-    /// The whole image's tag search looks for quads at half the 800-px copy's size.
+    /// The sheet within `sheet`'s outline, each way round, from the outline's working copy.
+    static func sheetPrints(_ sheet: PageOutline) -> [LayoutFingerprint] {
+        (0..<4).compactMap { q in
+            sheet.transform(width: 1, height: 1, turns: q).map { h in
+                LayoutFingerprint(sheet.small, corners: [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].map {
+                    let p = h.apply($0.0, $0.1)
+                    return (x: p.x * sheet.k, y: p.y * sheet.k)
+                })
+            }
+        }
+    }
+
+    /// The templates without a tag scored against the page's fingerprints (the best way round),
+    /// best first. A template that carries a tag is named by its tag (found on every 2024
+    /// sample photo, blurred ones included): without it, such a page is left to the ranking
+    /// by ruled lines rather than to a fingerprint (the blank-looking grid of a 2024 page 1
+    /// correlates with most pages once stretched).
+    func score(_ prints: [LayoutFingerprint], aligned: Bool) -> [Identification.Candidate] {
+        references.filter { $0.template.template.aprilTag == nil }.map { ref in
+            .init(template: ref.template.id, score: prints.map { aligned ? $0.alignedCorrelation(ref.print) : $0.correlation(ref.print) }.max() ?? -1)
+        }.sorted { $0.score > $1.score }
+    }
+
+    /// First score minus second.
+    static func margin(_ candidates: [Identification.Candidate]) -> Double {
+        candidates.count > 1 ? candidates[0].score - candidates[1].score : candidates.isEmpty ? 0 : 1
+    }
+
+    /// Other outlines tried on a photo the first leaves unclear.
+    static let otherOutlines = 3
+
+    /// The whole image's tag search looks for quads at half the 800-px copy's size: every
+    /// tag of the ten 2024 photos found (as at 640 px; at 560 px or a third of 800 one is
+    /// lost), in about half the time of the full size.
     static let tagDecimate: Float = 2
 
     /// Templates kept in the result's short list.
