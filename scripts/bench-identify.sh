@@ -35,7 +35,7 @@ if [ $# -gt 0 ]; then images=("$@"); else
 fi
 cpu() { # CPU seconds of one run; the command's JSON to $out
     /usr/bin/time -f '%U %S' -o "$tmp/t" taskset -c 0 "$@" > "$out" 2>/dev/null
-    awk '{ printf "%.2f", $1 + $2 }' "$tmp/t"
+    tail -1 "$tmp/t" | awk '{ printf "%.2f", $1 + $2 }'
 }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out.json
