@@ -55,7 +55,8 @@ for f in "${images[@]}"; do
         t=$(cpu "$bin" scan --json -t "$exp" "$f")
         r=$(awk -v a="$a" -v t="$t" 'BEGIN { if (t > 0) printf "%.2f", a / t; else print "-" }')
     fi
-    printf '%-58s %-24s %7s %-11s %-5s %6s %6s %6s  %s\n' "${f: -58}" "$exp" "$ms" "$route" "$ok" "$a" "$t" "$r" "$how"
+    name=$f; [ ${#name} -gt 58 ] && name=…${f: -57}
+    printf '%-58s %-24s %7s %-11s %-5s %6s %6s %6s  %s\n' "$name" "$exp" "$ms" "$route" "$ok" "$a" "$t" "$r" "$how"
     echo "$ms $a $t $r $ok" >> "$tmp/rows"
 done
 summary() { # column name: median and worst of the numeric values

@@ -10,10 +10,10 @@ public final class PageIdentifier {
     public let store: TemplateStore
     /// Built on first use (its decoding table takes a moment).
     lazy var tagDetector = AprilTagDetector(decimate: Self.tagDecimate)
-    /// The references' fingerprints, by template (computed once per process, on first use:
-    /// a scan with `-t` or a tagged page needs none).
+    /// The fingerprints of the references of the templates without a tag (`score`), computed
+    /// once per process, on first use: a scan with `-t` or a tagged page needs none.
     lazy var references: [(template: LoadedTemplate, print: LayoutFingerprint)] =
-        store.templates.compactMap { t in ReferencePrints.shared.print(t).map { (t, $0) } }
+        store.templates.filter { $0.template.aprilTag == nil }.compactMap { t in ReferencePrints.shared.print(t).map { (t, $0) } }
 
     public init(store: TemplateStore) {
         self.store = store
@@ -99,7 +99,7 @@ public final class PageIdentifier {
     /// by ruled lines rather than to a fingerprint (the blank-looking grid of a 2024 page 1
     /// correlates with most pages once stretched).
     func score(_ prints: [LayoutFingerprint], aligned: Bool) -> [Identification.Candidate] {
-        references.filter { $0.template.template.aprilTag == nil }.map { ref in
+        references.map { ref in
             .init(template: ref.template.id, score: prints.map { aligned ? $0.alignedCorrelation(ref.print) : $0.correlation(ref.print) }.max() ?? -1)
         }.sorted { $0.score > $1.score }
     }
