@@ -12,7 +12,10 @@ struct IdentifyCommand: ParsableCommand {
     )
 
     @Argument(help: "Page images.")
-    var images: [String]
+    var images: [String] = []
+
+    @Flag(help: "Write each untagged template's reference fingerprint (ID.fingerprint) beside it in --templates.")
+    var writeFingerprints = false
 
     @Option(name: .long, help: "Folder of template JSON files (default: the shipped templates).")
     var templates: String?
@@ -28,6 +31,17 @@ struct IdentifyCommand: ParsableCommand {
         do { store = try TemplateStore(directory: templates) } catch {
             Diagnostics.error(error.description)
             throw ExitCode(Exit.setupFailed)
+        }
+        if writeFingerprints {
+            guard templates != nil else {
+                Diagnostics.error("--write-fingerprints needs --templates FOLDER (the template sources, e.g. Sources/FormScan/Templates)")
+                throw ExitCode(Exit.badInput)
+            }
+            do { for path in try PageIdentifier.writeFingerprints(store) { print(path) } } catch {
+                Diagnostics.error(error.description)
+                throw ExitCode(Exit.badInput)
+            }
+            return
         }
         let identifier = PageIdentifier(store: store)
         var out: [[String: Identification]] = []

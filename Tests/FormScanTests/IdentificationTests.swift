@@ -133,6 +133,24 @@ struct IdentificationTests {
         #expect(r.identification?.route == .ranking)
     }
 
+    /// The fingerprints shipped beside the templates are the ones their reference images give
+    /// (`scan-c1 identify --write-fingerprints --templates Sources/FormScan/Templates` after a
+    /// reference or the fingerprint changes), and they are the ones used.
+    @Test func theShippedFingerprintsAreTheReferencesOwn() throws {
+        let untagged = Fixtures.store.templates.filter { $0.template.aprilTag == nil }
+        #expect(untagged.count == 4)
+        for t in untagged {
+            let data = try #require(FileManager.default.contents(atPath: t.referenceImagePath))
+            let made = try #require(ReferencePrints.made(data, name: t.referenceImagePath))
+            let stored = try JSONDecoder().decode(ReferencePrints.Stored.self,
+                                                  from: Data(contentsOf: URL(fileURLWithPath: ReferencePrints.storedPath(t))))
+            #expect(stored == ReferencePrints.stored(values: stored.values, reference: t.template.referenceImage, data: data), "\(t.id): written from other bytes")
+            #expect(stored.values.count == made.values.count)
+            #expect(zip(stored.values, made.values).allSatisfy { abs($0 - $1) < 1e-5 }, "\(t.id): the print has changed")
+            #expect(ReferencePrints.shared.print(t)?.values == stored.values)
+        }
+    }
+
     /// The fingerprint compares a page with itself as 1 and is unchanged by the page's
     /// brightness (a uniform shift of the paper and ink).
     @Test func theFingerprintOfAReferenceMatchesItself() throws {

@@ -72,6 +72,9 @@ struct LayoutFingerprint: Sendable {
     /// the background beyond the sheet).
     static let inkTail: Float = 0.01
 
+    /// Values already made (`ReferencePrints`).
+    init(values: [Float]) { self.values = values }
+
     /// From ink values on the grid (ink high).
     init(grid: [Float]) {
         let (w, h, r) = (Self.width, Self.height, Self.shadingRadius)

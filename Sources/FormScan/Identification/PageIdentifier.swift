@@ -130,27 +130,3 @@ public final class PageIdentifier {
     /// does not register falls back to the ranking.
     public static let trustedMargin = 0.1
 }
-
-/// The reference images' fingerprints, computed once per process (the reference images are
-/// decoded once: a few tens of milliseconds a template).
-final class ReferencePrints: @unchecked Sendable {
-    static let shared = ReferencePrints()
-    private let lock = NSLock()
-    private var prints: [String: LayoutFingerprint?] = [:]
-
-    func print(_ t: LoadedTemplate) -> LayoutFingerprint? {
-        let key = t.referenceImagePath
-        lock.lock(); defer { lock.unlock() }
-        if let known = prints[key] { return known }
-        var made: LayoutFingerprint?
-        // A JPEG reference is decoded shrunk (in the DCT) to about the size used.
-        if let image = try? ImageLoader(workingLongSide: 2 * PageOutline.side).load(key).image {
-            let k = min(1, Double(PageOutline.side) / Double(max(image.width, image.height)))
-            let small = image.resized(width: max(8, Int(Double(image.width) * k)), height: max(8, Int(Double(image.height) * k)))
-            let (w, h) = (Double(small.width), Double(small.height))
-            made = LayoutFingerprint(small, corners: [(0, 0), (w, 0), (w, h), (0, h)])
-        }
-        prints[key] = made
-        return made
-    }
-}
