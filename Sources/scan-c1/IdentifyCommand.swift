@@ -52,7 +52,7 @@ struct IdentifyCommand: ParsableCommand {
                 if json { out.append([path: found]) } else {
                     let list = found.candidates.map { "\($0.template) \(String(format: "%.3f", $0.score))" }.joined(separator: ", ")
                     let tag = found.aprilTag.map { " tag \($0.id) -> \(found.tagTemplate ?? "?")" } ?? ""
-                    print("\(path)\t\(String(format: "%.1f", found.milliseconds)) ms\t\(found.route.rawValue)\tmargin \(String(format: "%.3f", found.margin))\t\(found.fingerprintOf)\(tag)\t\(list)")
+                    print("\(path)\t\(String(format: "%.1f", found.milliseconds)) ms\t\(found.route.rawValue)\tmargin \(String(format: "%.3f", found.margin))\t\(found.fingerprintOf ?? "-")\(tag)\t\(list)")
                 }
             } catch {
                 Diagnostics.error(error.description)

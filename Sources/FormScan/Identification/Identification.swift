@@ -24,11 +24,12 @@ public struct Identification: Sendable, Codable, Equatable {
 
     /// The templates best first, by fingerprint (at most `PageIdentifier.shortList`).
     public var candidates: [Candidate]
-    /// First candidate's score minus the second's.
+    /// First candidate's score minus the second's (0 when no fingerprint was taken).
     public var margin: Double
-    /// Whether the fingerprint was taken of the sheet found in the photo (its outline) or of
-    /// the whole image (a scan, or no sheet found).
-    public var fingerprintOf: String
+    /// Whether the fingerprint was taken of the sheet found in the photo ("sheet": its
+    /// outline) or of the whole image ("image": a scan, or no sheet found); absent when none
+    /// was taken (a tag named the page, or `-t`).
+    public var fingerprintOf: String?
     /// The AprilTag found on the whole image (2024 pages), when one names a known template.
     public var aprilTag: AprilTag?
     /// The template that tag names.

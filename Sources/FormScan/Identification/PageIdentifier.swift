@@ -44,7 +44,7 @@ public final class PageIdentifier {
         let named = tags.compactMap { tag in store.templates.first { $0.template.aprilTag == tag.id }.map { (tag, $0) } }
             .max { $0.0.decisionMargin < $1.0.decisionMargin }
         var candidates: [Identification.Candidate] = []
-        var of = "image"
+        var of: String?
         if given == nil && named == nil {
             let (prints, from) = Self.pagePrints(image, cache: cache)
             of = from
@@ -52,7 +52,7 @@ public final class PageIdentifier {
             // A photo the first outline leaves unclear: that outline may not be the sheet's (a
             // stretch of a bright background). The other outlines registration would try next,
             // the clearest match kept.
-            if of == "sheet", Self.margin(candidates) < Self.trustedMargin, let sheet = cache.sheet(image) {
+            if from == "sheet", Self.margin(candidates) < Self.trustedMargin, let sheet = cache.sheet(image) {
                 for corners in cache.alternatives(image).prefix(Self.otherOutlines) {
                     var other = sheet
                     other.corners = corners
@@ -65,7 +65,8 @@ public final class PageIdentifier {
         let route: Identification.Route = given != nil ? .given : named != nil ? .tag
             : margin >= Self.trustedMargin ? .fingerprint : .ranking
         let d = ContinuousClock.now - start
-        return Identification(candidates: Array(candidates.prefix(Self.shortList)), margin: (margin * 1000).rounded() / 1000,
+        let listed = candidates.prefix(Self.shortList).map { Identification.Candidate(template: $0.template, score: ($0.score * 1000).rounded() / 1000) }
+        return Identification(candidates: listed, margin: (margin * 1000).rounded() / 1000,
                               fingerprintOf: of, aprilTag: named?.0, tagTemplate: named?.1.id, route: route,
                               milliseconds: Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
     }
