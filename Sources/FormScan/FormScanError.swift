@@ -12,6 +12,8 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
     case templateInvalid(file: String, reason: String)
     case noFormFound(String)
     case wrongPage(String, template: String, score: Double)
+    /// The page's AprilTag names another template than the one asked for (`-t`).
+    case tagContradicts(String, template: String, tag: Int, tagTemplate: String)
     case writeFailed(String, reason: String)
     /// The page was found but the picture is too poor to read: retake it.
     case poorImage(String, problems: [String])
@@ -36,7 +38,7 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
         case .imageTooSmall: return "too-small"
         case .templateNotFound, .templateInvalid: return "template"
         case .noFormFound: return "no-form"
-        case .wrongPage: return "wrong-page"
+        case .wrongPage, .tagContradicts: return "wrong-page"
         case .writeFailed: return "write-failed"
         case .poorImage: return "poor-image"
         case .notARegularFile: return "not-a-file"
@@ -66,6 +68,8 @@ public enum FormScanError: Error, CustomStringConvertible, Equatable {
             return "\(p): not a known C1/C.Hasil page: the ruled lines of none of the known pages (`scan-c1 templates`) were found; is the whole page in the image?"
         case .wrongPage(let p, let t, let score):
             return "\(p): this does not look like \(t) (only \(Int((score * 100).rounded()))% of its ruled lines were found): is it the right page and the right template?"
+        case .tagContradicts(let p, let t, let tag, let named):
+            return "\(p): this is not \(t): its AprilTag \(tag) says it is \(named); scan it with -t \(named) or --template auto"
         case .writeFailed(let p, let why): return "\(p): cannot write (\(why))"
         case .poorImage(let p, let problems): return "\(p): retake the photo: " + problems.joined(separator: "; ")
         case .notARegularFile(let p, let what): return "\(p): not a regular file (\(what)): give the path of a photo or scan"

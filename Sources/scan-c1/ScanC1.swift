@@ -23,7 +23,7 @@ struct ScanC1: AsyncParsableCommand {
         File names that begin with a dash: put `--` before the file names (`scan-c1 scan -- -hal2.jpg`); without it `-hal2.jpg` would read as options.
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, VerifyCommand.self, ReviewCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self, FuzzChecksCommand.self],
+        subcommands: [ScanCommand.self, VerifyCommand.self, ReviewCommand.self, BatchCommand.self, ExportCommand.self, EvalCommand.self, DigitsCommand.self, TemplatesCommand.self, FuzzChecksCommand.self, IdentifyCommand.self],
         defaultSubcommand: ScanCommand.self
     )
 

@@ -22,12 +22,14 @@ public final class AprilTagDetector {
     private let family: UnsafeMutablePointer<apriltag_family_t>
     private let detector: UnsafeMutablePointer<apriltag_detector_t>
 
-    public init() {
+    /// - Parameter decimate: quads are looked for on a copy this many times smaller (the
+    ///   bits are still read at full size): 2 halves the work on a whole page.
+    public init(decimate: Float = 1) {
         family = tag36h10_create()
         detector = apriltag_detector_create()
         apriltag_detector_add_family_bits(detector, family, 1)
         detector.pointee.nthreads = 1
-        detector.pointee.quad_decimate = 1
+        detector.pointee.quad_decimate = decimate
     }
 
     deinit {

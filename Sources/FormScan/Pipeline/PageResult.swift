@@ -76,25 +76,31 @@ public struct RuleResult: Sendable, Codable {
 /// Time spent in each stage, milliseconds.
 public struct Timings: Sendable, Codable {
     public var decode = 0.0
+    /// Naming the page before registration (`Identification`).
+    public var identification = 0.0
     public var registration = 0.0
     public var cleaning = 0.0
     public var reading = 0.0
     public var checks = 0.0
     /// Reading the words lines (cropping, cleaning, Tesseract, scoring).
     public var words = 0.0
-    public var total: Double { decode + registration + cleaning + reading + checks + words }
+    public var total: Double { decode + identification + registration + cleaning + reading + checks + words }
 
-    enum CodingKeys: String, CodingKey { case decode, registration, cleaning, reading, checks, words, total }
+    enum CodingKeys: String, CodingKey { case decode, identification, registration, cleaning, reading, checks, words, total }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(decode, forKey: .decode); try c.encode(registration, forKey: .registration)
+        try c.encode(decode, forKey: .decode); try c.encode(identification, forKey: .identification)
+        try c.encode(registration, forKey: .registration)
         try c.encode(cleaning, forKey: .cleaning); try c.encode(reading, forKey: .reading)
         try c.encode(checks, forKey: .checks); try c.encode(words, forKey: .words); try c.encode(total, forKey: .total)
     }
     public init() {}
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        decode = try c.decode(Double.self, forKey: .decode); registration = try c.decode(Double.self, forKey: .registration)
+        decode = try c.decode(Double.self, forKey: .decode)
+        // Absent in results stored before identification was its own stage.
+        identification = try c.decodeIfPresent(Double.self, forKey: .identification) ?? 0
+        registration = try c.decode(Double.self, forKey: .registration)
         cleaning = try c.decode(Double.self, forKey: .cleaning); reading = try c.decode(Double.self, forKey: .reading)
         checks = try c.decode(Double.self, forKey: .checks)
         // Absent in results stored before the words were read.
@@ -118,6 +124,9 @@ public struct PageResult: Sendable, Codable {
     /// The worst field status.
     public var status: FieldStatus
     public var timings: Timings
+    /// How the page was named before registration, with the evidence (absent in results
+    /// stored before identification was its own stage).
+    public var identification: Identification? = nil
 
     public struct ImageInfo: Sendable, Codable {
         public var width: Int

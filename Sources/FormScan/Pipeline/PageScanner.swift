@@ -1,7 +1,8 @@
 import DigitReader
 import Foundation
 
-/// Scans one page image end to end: load, identify/register, crop and clean boxes, read, check.
+/// Scans one page image end to end, in stages: load → identify → register → quality gate →
+/// crop → read → check.
 ///
 /// Holds a Tesseract engine: not thread-safe; make one per worker.
 public final class PageScanner {
@@ -15,6 +16,8 @@ public final class PageScanner {
     lazy var tagDetector = AprilTagDetector()
     /// Reads the numbers written in words; built on first use, nil without a text model.
     lazy var wordsReader: WordsReader? = try? WordsReader()
+    /// Names the page before registration (its tag, its layout fingerprint).
+    lazy var identifier = PageIdentifier(store: store)
 
     public init(store: TemplateStore, reader: BoxReader, loader: ImageLoader = ImageLoader(), secondReading: SecondReading = .whereNeeded) {
         self.store = store
@@ -49,6 +52,7 @@ public final class PageScanner {
             clock = now
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
+        // Load
         let loaded: LoadedImage
         if let data { loaded = try loader.decode(data, name: path) } else { loaded = try loader.load(path) }
         timings.decode = lap()
@@ -59,45 +63,96 @@ public final class PageScanner {
         if max(image.width, image.height) < 400 {
             throw .imageTooSmall(path, width: image.width, height: image.height)
         }
-        let candidates: [LoadedTemplate]
-        if let templateID, templateID != "auto" { candidates = [try store.template(templateID)] } else { candidates = store.templates }
-        var best: (LoadedTemplate, Registration, GrayImage)?
-        // Rank the templates by a cheap coarse fit, then fine-fit them in that order.
+        let given: LoadedTemplate? = if let templateID, templateID != "auto" { try store.template(templateID) } else { nil }
+        // Identify: the page's tag and layout fingerprint, in milliseconds.
         let cache = Registrar.CoarseCache()
-        // A photo of a sheet on a background: rank by a first fit from the sheet's outline.
-        let photo = cache.hasOutline(image)
-        let ordered: [LoadedTemplate]
-        var starts: [String: Registrar.Coarse?] = [:]
-        if candidates.count < 2 {
-            ordered = candidates
-        } else if photo {
-            var scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
-            // No template clearly fits the likeliest turn: score every way round.
-            if (scored.map(\.1).max() ?? 0) < Registrar.clearCornerScore {
-                scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache, everyCorner: true) ?? 0) }
-            }
-            ordered = scored.sorted { $0.1 > $1.1 }.map(\.0)
-        } else {
-            // A scan: ranked by a coarse fit on each template's lines (`rankingScore`); those
-            // within `rankingMargin` of the best are then ranked by their coarse fit on their own
-            // segments, which their fine fit starts from.
-            let merged = candidates.map { t in (t, Registrar(template: t.template).rankingScore(image, cache: cache)) }
-                .sorted { $0.1 > $1.1 }
-            let top = merged.first?.1 ?? 0
-            let near = merged.filter { $0.1 >= top - Self.rankingMargin }.map(\.0)
-            for t in near { starts[t.id] = Registrar(template: t.template).firstCoarse(image, cache: cache) }
-            ordered = near.sorted { (starts[$0.id]??.score ?? 0) > (starts[$1.id]??.score ?? 0) }
-                + merged.dropFirst(near.count).map(\.0)
+        var identification = identifier.identify(image, cache: cache, given: given)
+        timings.identification = lap()
+        if let given, let tagged = identification.tagTemplate, tagged != given.id {
+            throw .tagContradicts(path, template: given.id, tag: identification.aprilTag!.id, tagTemplate: tagged)
         }
-        for t in ordered {
-            let registrar = Registrar(template: t.template)
-            let coarse = candidates.count > 1 && !photo ? starts[t.id] ?? registrar.firstCoarse(image, cache: cache) : nil
-            let (r, turned) = registrar.register(image, quarterTurns: nil, firstCoarse: coarse, cache: cache)
+        // Register
+        var (template, registration, page) = try register(image, path: path, given: given, cache: cache, identification: &identification)
+        timings.registration = lap()
+        // Quality gate: a bad picture is refused with what to do, not read into a page of misreads.
+        let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
+        registration.quality = quality
+        if !quality.problems.isEmpty {
+            // Say which page it is: the person retakes that page.
+            var problems = quality.problems
+            problems[problems.count - 1] += " (the page is \(template.id))"
+            throw .poorImage(path, problems: problems)
+        }
+        timings.registration += lap()
+        // Crop
+        let crops = cropBoxes(page, template: template, registration: registration)
+        timings.cleaning = lap()
+        // Read
+        var (fields, rules, reconciling) = PageReading(reader: reader, template: template, policy: secondReading).run(crops: crops)
+        timings.reading = lap() - reconciling
+        // Check: 2024 page 2's bubbles, a third reading of every digit (the rules were
+        // checked with the readings).
+        for f in template.template.fields where f.bubbles != nil {
+            guard var result = fields[f.id],
+                  let reading = BubbleReader.read(page, field: f, radius: template.template.bubbleRadius ?? 7,
+                                                  transform: registration.transform) else { continue }
+            BubbleReader.apply(reading, to: &result)
+            fields[f.id] = result
+        }
+        timings.checks = lap() + reconciling
+        // The numbers written in words, read beside their boxes (reported, not yet a check).
+        readWords(page, template: template.template, transform: registration.transform, fields: &fields)
+        timings.words = lap()
+        let status = fields.values.map(\.status).max() ?? .missing
+        var result = PageResult(file: path, template: template.id, templateTitle: template.template.title,
+                          image: .init(width: loaded.originalWidth, height: loaded.originalHeight,
+                                       format: loaded.format.rawValue, exifOrientation: loaded.exifOrientation),
+                          registration: registration, fields: fields, fieldOrder: template.template.fields.map(\.id),
+                          rules: rules, status: status, timings: timings)
+        result.identification = identification
+        return (result, page)
+    }
+
+    /// Registers the page on the template `identification` points to: the one given; the one
+    /// its tag names; the fingerprint's first candidate (its second only when the first does
+    /// not register) when its margin is trusted; otherwise the templates as the ruled lines
+    /// rank them. The ranking also follows when the short list registers nothing, so that a
+    /// misidentified page is still found. A page whose tag names a template is never
+    /// registered on another. Records the templates tried in `identification`.
+    func register(_ image: GrayImage, path: String, given: LoadedTemplate?, cache: Registrar.CoarseCache,
+                  identification: inout Identification) throws(FormScanError) -> (LoadedTemplate, Registration, GrayImage) {
+        var best: (LoadedTemplate, Registration, GrayImage)?
+        var tried: [String] = []
+        /// Fine-fits `t`; true when the fit settles the page.
+        func attempt(_ t: LoadedTemplate, firstCoarse: Registrar.Coarse? = nil) -> Bool {
+            guard !tried.contains(t.id) else { return false }
+            tried.append(t.id)
+            let (r, turned) = Registrar(template: t.template).register(image, quarterTurns: nil, firstCoarse: firstCoarse, cache: cache)
             if best == nil || r.coverage > best!.1.coverage { best = (t, r, turned) }
             // Another page's lines never cover this much of a template: no need to try the rest.
-            if r.isUsable && r.coverage >= 0.6 { break }
+            return r.isUsable && r.coverage >= 0.6
         }
-        timings.registration = lap()
+        let tagged = identification.tagTemplate.flatMap { id in store.templates.first { $0.id == id } }
+        // The templates the page may be read as: the one given, the one its tag names, or any
+        // whose own tag the page does not contradict (no tag was found on it).
+        let candidates: [LoadedTemplate] = given.map { [$0] } ?? tagged.map { [$0] } ?? store.templates
+        if candidates.count == 1 {
+            _ = attempt(candidates[0])
+        } else {
+            var settled = false
+            if identification.route == .fingerprint {
+                for c in identification.candidates.prefix(2) {
+                    guard let t = candidates.first(where: { $0.id == c.template }) else { continue }
+                    if attempt(t) { settled = true; break }
+                }
+            }
+            if !settled {
+                if identification.route == .fingerprint { identification.route = .ranking }
+                for (t, coarse) in ranked(candidates.filter { !tried.contains($0.id) }, image: image, cache: cache)
+                    where attempt(t, firstCoarse: coarse()) { break }
+            }
+        }
+        identification.tried = tried
         // No form found in a dark or blurred picture: say so, it is what the person can fix.
         func notFound(hint: String?) -> FormScanError {
             if let hint { return .poorImage(path, problems: [hint + " (no form could be found in it)"]) }
@@ -106,6 +161,9 @@ public final class PageScanner {
         guard let (bestTemplate, fitted, turned) = best else { throw notFound(hint: QualityGate.hint(for: image)) }
         var (template, registration, page) = (bestTemplate, fitted, turned)
         guard registration.isUsable else {
+            if let tagged, let tag = identification.aprilTag, given == nil {
+                throw .poorImage(path, problems: ["its AprilTag \(tag.id) says \(tagged.id), whose lines could not be matched (take it flat, sharp and with the whole page in it)"])
+            }
             // Part of a known page's lines found on a photo: the page is probably this one,
             // photographed too blurred, tilted or covered to be read safely. Say what to fix.
             if registration.coverage >= Self.partialCoverage && cache.hasOutline(image) {
@@ -120,18 +178,22 @@ public final class PageScanner {
                 throw .poorImage(path, problems: ["\(Int((registration.coverage * 100).rounded()))% of the ruled lines of \(template.id) were found but they do not line up (\(r) px apart on average, at most \((registration.acceptedResidual * 10).rounded() / 10) allowed): lay the sheet flat, or it is another print of the page"])
             }
             let hint = QualityGate.hint(for: image)
-            if candidates.count == 1 && hint == nil {
+            if given != nil && hint == nil {
                 throw .wrongPage(path, template: template.id, score: registration.coverage)
             }
             throw notFound(hint: hint)
         }
-        // A page that carries an AprilTag (2024) says which page it is, independently of its
-        // lines: in auto mode the tag is read, reported, and wins over the lines' choice.
-        if candidates.count > 1, template.template.aprilTag != nil,
+        if let tag = identification.aprilTag, tagged?.id == template.id {
+            registration.aprilTag = tag
+        } else if given == nil, template.template.aprilTag != nil,
            let (tag, named) = topTags(page, template: template.template, transform: registration.transform)
             .compactMap({ tag in store.templates.first { $0.template.aprilTag == tag.id }.map { (tag, $0) } })
             .max(by: { $0.0.decisionMargin < $1.0.decisionMargin }) {
+            // No tag on the whole image, but one in the registered page's title band (searched
+            // closer): it wins over the lines' choice.
             if named.id != template.id {
+                tried.append(named.id)
+                identification.tried = tried
                 let (r, turned) = Registrar(template: named.template).register(image, quarterTurns: nil, firstCoarse: nil, cache: cache)
                 guard r.isUsable else {
                     throw .poorImage(path, problems: ["its lines look most like \(template.id) but its AprilTag \(tag.id) says \(named.id), whose lines could not be matched (take it flat, sharp and with the whole page in it)"])
@@ -142,39 +204,33 @@ public final class PageScanner {
         }
         // Corner marks where the fit puts them: an audit figure, not a condition.
         (registration.marksFound, registration.marksResidual) = MarkCheck.check(page, template: template.template, transform: registration.transform)
-        timings.registration += lap()
-        // A bad picture is refused with what to do, not read into a page of misreads.
-        let quality = QualityGate.assess(page, template: template.template, transform: registration.transform)
-        registration.quality = quality
-        if !quality.problems.isEmpty {
-            // Say which page it is: the person retakes that page.
-            var problems = quality.problems
-            problems[problems.count - 1] += " (the page is \(template.id))"
-            throw .poorImage(path, problems: problems)
+        return (template, registration, page)
+    }
+
+    /// The templates ranked by their ruled lines (the order tried before identification, and
+    /// still when it is not trusted), each with the coarse fit its fine fit starts from (nil:
+    /// its own search; on a scan computed when it is tried). On a photo, by a first fit from
+    /// the sheet's outline; on a scan, by a coarse fit on each template's lines
+    /// (`rankingScore`), those within `rankingMargin` of the best ranked again by their coarse
+    /// fit on their own segments.
+    func ranked(_ candidates: [LoadedTemplate], image: GrayImage, cache: Registrar.CoarseCache) -> [(LoadedTemplate, () -> Registrar.Coarse?)] {
+        guard candidates.count > 1 else { return candidates.map { t in (t, { nil }) } }
+        if cache.hasOutline(image) {
+            var scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache) ?? 0) }
+            // No template clearly fits the likeliest turn: score every way round.
+            if (scored.map(\.1).max() ?? 0) < Registrar.clearCornerScore {
+                scored = candidates.map { t in (t, Registrar(template: t.template).outlineScore(image, cache: cache, everyCorner: true) ?? 0) }
+            }
+            return scored.sorted { $0.1 > $1.1 }.map { t in (t.0, { nil }) }
         }
-        // Boxes
-        let crops = cropBoxes(page, template: template, registration: registration)
-        timings.cleaning = lap()
-        var (fields, rules, reconciling) = PageReading(reader: reader, template: template, policy: secondReading).run(crops: crops)
-        timings.reading = lap() - reconciling
-        // 2024 page 2: the bubbles, a third reading of every digit.
-        for f in template.template.fields where f.bubbles != nil {
-            guard var result = fields[f.id],
-                  let reading = BubbleReader.read(page, field: f, radius: template.template.bubbleRadius ?? 7,
-                                                  transform: registration.transform) else { continue }
-            BubbleReader.apply(reading, to: &result)
-            fields[f.id] = result
-        }
-        timings.checks = lap() + reconciling
-        readWords(page, template: template.template, transform: registration.transform, fields: &fields)
-        timings.words = lap()
-        let status = fields.values.map(\.status).max() ?? .missing
-        let result = PageResult(file: path, template: template.id, templateTitle: template.template.title,
-                          image: .init(width: loaded.originalWidth, height: loaded.originalHeight,
-                                       format: loaded.format.rawValue, exifOrientation: loaded.exifOrientation),
-                          registration: registration, fields: fields, fieldOrder: template.template.fields.map(\.id),
-                          rules: rules, status: status, timings: timings)
-        return (result, page)
+        let merged = candidates.map { t in (t, Registrar(template: t.template).rankingScore(image, cache: cache)) }
+            .sorted { $0.1 > $1.1 }
+        let top = merged.first?.1 ?? 0
+        let near = merged.filter { $0.1 >= top - Self.rankingMargin }.map(\.0)
+        var starts: [String: Registrar.Coarse?] = [:]
+        for t in near { starts[t.id] = Registrar(template: t.template).firstCoarse(image, cache: cache) }
+        return near.sorted { (starts[$0.id]??.score ?? 0) > (starts[$1.id]??.score ?? 0) }.map { t in (t, { starts[t.id] ?? nil }) }
+            + merged.dropFirst(near.count).map { t in (t.0, { Registrar(template: t.0.template).firstCoarse(image, cache: cache) }) }
     }
 
     /// The AprilTags in the top `tagBand` of the page as registered (the 2024 tags sit beside

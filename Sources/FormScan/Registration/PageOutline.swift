@@ -68,8 +68,9 @@ struct PageOutline {
     /// Whether the outline came from edges alone (its alternatives are the other edge outlines).
     private let edgeOnly: Bool
 
-    /// The working copy and its scale, for the alternatives.
-    private let small: GrayImage, k: Double
+    /// The working copy and its scale (working-copy pixels per image pixel), for the
+    /// alternatives and the page's layout fingerprint (`PageIdentifier`).
+    let small: GrayImage, k: Double
     /// Outlines found at other cuts, or the other edge outlines when the first came from edges
     /// alone (working-copy pixels).
     private let otherOutlines: [[(Double, Double)]]

@@ -457,6 +457,11 @@ public struct Registrar: Sendable {
             return (outline ?? nil) != nil
         }
 
+        /// The sheet's outline in the image, when it shows one (found once per image).
+        func sheet(_ image: GrayImage) -> PageOutline? {
+            hasOutline(image) ? outline ?? nil : nil
+        }
+
         /// Starts from the outline (the template's top-left corner on the outline corner
         /// `corner` steps clockwise from the image's top-left): tightened on the corner marks
         /// where they are found, and the ruled-line search run on the page set straight by the

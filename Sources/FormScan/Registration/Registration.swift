@@ -20,8 +20,9 @@ public struct Registration: Sendable, Codable {
     public var marksFound: Int = 0
     /// RMS distance, template pixels, between predicted and found mark centres (nil: none found).
     public var marksResidual: Double? = nil
-    /// The page's AprilTag as found on the image (templates with `aprilTag`, in auto mode):
-    /// an identification independent of the ruled lines.
+    /// The page's AprilTag: the one identification found on the whole image (naming this
+    /// template, in any mode), else one found on the registered page's title band (templates
+    /// with `aprilTag`, auto mode): an identification independent of the ruled lines.
     public var aprilTag: AprilTag? = nil
     /// The picture's quality on the page (brightness, contrast, sharpness, size, inside the photo).
     public var quality: ImageQuality? = nil

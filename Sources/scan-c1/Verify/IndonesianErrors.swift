@@ -45,6 +45,9 @@ enum IndonesianErrors {
         if case .wrongPage(let p, let t, let score) = e {
             return "\(p): ini tidak tampak seperti \(t) (hanya \(Int((score * 100).rounded()))% garis tabelnya ditemukan): apakah halaman dan templatnya benar?"
         }
+        if case .tagContradicts(let p, let t, let tag, let named) = e {
+            return "\(p): ini bukan \(t): AprilTag \(tag) di halaman ini menyatakan \(named); pindai dengan -t \(named) atau --template auto"
+        }
         if case .writeFailed(let p, let why) = e { return "\(p): tidak dapat ditulis (\(why))" }
         if case .notARegularFile(let p, let what) = e {
             return "\(p): bukan berkas biasa (\(regularFile(what))): beri path foto atau hasil pindaian"
