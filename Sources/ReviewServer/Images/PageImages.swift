@@ -53,6 +53,22 @@ final class PageImages: Sendable {
         do { return try ImageWriter.jpegData(small, quality: 70) } catch { throw .encoding(error.description) }
     }
 
+    /// A field's words line ("ditulis dengan huruf"), with a little around it, at most
+    /// `wordsWidth` pixels wide: the number as the officer wrote it in words.
+    func wordsJPEG(_ imageID: Int64, line: Rect) throws(Failure) -> Data {
+        let page = try upright(imageID)
+        let pad = line.height * 0.15
+        let x0 = max(0, Int((line.x - pad).rounded(.down))), y0 = max(0, Int((line.y - pad).rounded(.down)))
+        let x1 = min(page.width, Int((line.x + line.width + pad).rounded(.up))), y1 = min(page.height, Int((line.y + line.height + pad).rounded(.up)))
+        guard x1 > x0, y1 > y0 else { throw .noPage }
+        let crop = page.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let scale = min(2, Double(Self.wordsWidth) / Double(crop.width))
+        let sized = crop.resized(width: max(1, Int(Double(crop.width) * scale)), height: max(1, Int(Double(crop.height) * scale)))
+        do { return try ImageWriter.jpegData(sized, quality: 80) } catch { throw .encoding(error.description) }
+    }
+
+    static let wordsWidth = 900
+
     /// One box of a field (0 = hundreds), with a little of its surroundings, enlarged.
     func boxJPEG(_ imageID: Int64, box: Rect) throws(Failure) -> Data {
         let page = try upright(imageID)

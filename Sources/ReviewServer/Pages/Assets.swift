@@ -43,6 +43,9 @@ enum Assets {
     .boxes figure { margin: 0; flex: 1; text-align: center; }
     .boxes img { width: 100%; max-width: 11rem; border: 2px solid #e00; background: #fff; }
     .boxes figcaption span { display: block; font-size: .85rem; }
+    figure.words { margin: .6rem 0 0; }
+    figure.words img { width: 100%; border: 1px solid #999; background: #fff; }
+    figure.words figcaption { font-size: .85rem; }
     .boxname { color: var(--muted); }
     .cands { font-weight: 600; }
     .votes { color: var(--muted); }

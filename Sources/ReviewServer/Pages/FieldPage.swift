@@ -116,6 +116,19 @@ enum FieldPage {
             s += "</figcaption></figure>"
         }
         s += "</div>"
+        // The number written in words beside the boxes, where the form has a words line, with
+        // what the words reader made of it.
+        if let line = screen.templateField.words, line.count == 4 {
+            let url = "/image/words?" + HTML.query([("image", String(ref.imageID)), ("field", ref.field)])
+            s += "<figure class=\"words\" id=\"words\"><img src=\"\(HTML.esc(url))\" alt=\"\(HTML.esc(text.wordsLine))\"><figcaption>"
+            if let w = screen.field.words {
+                let said = w.value.map { "\(text.wordsSay) \($0)" + (w.probability < 1 ? " (\(Int((w.probability * 100).rounded()))%)" : "") } ?? text.wordsNoNumber
+                s += "\(HTML.esc(text.wordsLine)): «\(HTML.esc(w.text))» — \(HTML.esc(said))"
+            } else {
+                s += HTML.esc(text.wordsLine)
+            }
+            s += "</figcaption></figure>"
+        }
         let reasons = screen.field.reasons
         if !reasons.isEmpty {
             s += "<details class=\"why\"><summary>\(HTML.esc(text.why))</summary><ul>" + reasons.map { "<li>\(HTML.esc($0))</li>" }.joined() + "</ul></details>"

@@ -11,6 +11,10 @@ public struct ReviewText: Sendable {
 
     func t(_ id: String, _ en: String) -> String { lang == .id ? id : en }
 
+    var wordsLine: String { t("Ditulis dengan huruf", "Written in words") }
+    var wordsSay: String { t("terbaca", "read as") }
+    var wordsNoNumber: String { t("tidak jelas angka berapa", "no clear number") }
+
     /// A box reader as a person calls it: the two readers are machines, not people.
     func reader(_ source: String) -> String {
         switch source {

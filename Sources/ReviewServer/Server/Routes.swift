@@ -16,6 +16,7 @@ extension ReviewServer {
         router.post("/undo") { request, context in try await self.undo(request, context) }
         router.get("/image/page") { request, context in try self.pageImage(request, context) }
         router.get("/image/box") { request, context in try self.boxImage(request, context) }
+        router.get("/image/words") { request, context in try self.wordsImage(request, context) }
         router.get("/assets/review.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         // Browsers ask for it on their own: nothing to show, and no error logged for it.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
@@ -262,6 +263,15 @@ extension ReviewServer {
               let page = st.current.pages.first(where: { $0.imageID == id }), let t = try? model.store.template(page.template),
               let f = t.template.field(fieldID), f.boxes.indices.contains(b) else { throw notFound(context, "no such box") }
         do { return Self.jpeg(try images.boxJPEG(id, box: Rect(x: f.boxes[b][0], y: f.boxes[b][1], width: f.boxes[b][2], height: f.boxes[b][3]))) } catch { throw imageError(error, context) }
+    }
+
+    func wordsImage(_ request: Request, _ context: ReviewContext) throws -> Response {
+        let q = query(request)
+        let id = try imageID(q, context)
+        guard let fieldID = q["field"], let st = model.station(ofImage: id),
+              let page = st.current.pages.first(where: { $0.imageID == id }), let t = try? model.store.template(page.template),
+              let w = t.template.field(fieldID)?.words, w.count == 4 else { throw notFound(context, "no such words line") }
+        do { return Self.jpeg(try images.wordsJPEG(id, line: Rect(x: w[0], y: w[1], width: w[2], height: w[3]))) } catch { throw imageError(error, context) }
     }
 
     static func jpeg(_ data: Data) -> Response {
