@@ -101,6 +101,10 @@ for name in $needed; do
     [ -n "$so" ] || { echo "?: $name"; continue; }
     dpkg -S "$(readlink -f "$so")" 2>/dev/null || dpkg -S "$so" 2>/dev/null || echo "?: $so"
 done | cut -d: -f1 | sort -u >"$doc/runtime-packages.txt"
+# The Tesseract language data the words reader uses (Indonesian; English as the fallback): data
+# files, not libraries, so the loop above does not see them.
+printf '%s\n' tesseract-ocr-ind tesseract-ocr-eng >>"$doc/runtime-packages.txt"
+sort -u -o "$doc/runtime-packages.txt" "$doc/runtime-packages.txt"
 if grep -q "^?" "$doc/runtime-packages.txt"; then
     say "warning: libraries no Debian package owns: $(grep '^?' "$doc/runtime-packages.txt" | tr '\n' ' ')"
 fi
