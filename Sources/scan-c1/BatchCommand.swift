@@ -300,11 +300,15 @@ final class OutputFile {
         return head.hasPrefix("\u{FEFF}station,status,pages,templates") || head.hasPrefix(#"{"failed_rules":"#)
     }
 
-    init(target: String) throws {
+    /// `keepingExtension`: the temporary name ends as the target does (`.x.png.AbC123.png`),
+    /// for a writer that picks the format by the name.
+    init(target: String, keepingExtension: Bool = false) throws {
         self.target = FolderWalker.realPath(target)
         let dir = (self.target as NSString).deletingLastPathComponent
-        var template = Array(((dir.isEmpty ? "." : dir) + "/." + (self.target as NSString).lastPathComponent + ".XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let ext = (self.target as NSString).pathExtension
+        let suffix = keepingExtension && !ext.isEmpty ? "." + ext : ""
+        var template = Array(((dir.isEmpty ? "." : dir) + "/." + (self.target as NSString).lastPathComponent + ".XXXXXX" + suffix).utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
         guard fd >= 0 else { throw FormScanError.writeFailed(target, reason: String(cString: strerror(errno))) }
         fchmod(fd, 0o644)
         temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -196,13 +196,17 @@ enum PictureFile {
     }
 
     static func write(_ image: RGBImage, to path: String) throws(FormScanError) {
-        let dir = (path as NSString).deletingLastPathComponent
-        let temporary = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).\(getpid())" + ((path as NSString).pathExtension.isEmpty ? "" : "." + (path as NSString).pathExtension)
-        try ImageWriter.write(image, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .writeFailed(path, reason: why)
+        do {
+            let file = try OutputFile(target: path, keepingExtension: true)
+            do { try ImageWriter.write(image, to: file.temporary) } catch {
+                file.discard()
+                throw error
+            }
+            try file.commit()
+        } catch let error as FormScanError {
+            throw error
+        } catch {
+            throw .writeFailed(path, reason: "\(error)")
         }
     }
 }

@@ -58,18 +58,22 @@ public enum StationExport {
     /// certificates, each field once, in the form's order.
     public static func fieldColumns(_ store: TemplateStore, present: Set<String>? = nil) -> [String] {
         var seen: Set<String> = [], out: [String] = []
-        let ordered = store.templates.filter { present?.contains($0.id) ?? true }
-            .sorted { ($0.id.contains("plano") ? 1 : 0, $0.id) < ($1.id.contains("plano") ? 1 : 0, $1.id) }
+        let ordered = formOrder(store.templates.filter { present?.contains($0.id) ?? true })
         for t in ordered { for f in t.template.fields where seen.insert(f.id).inserted { out.append(f.id) } }
         return out
+    }
+
+    /// Templates in the order their columns come: by id (2024 hal1–3, then 2019 Lembar 1 and
+    /// Lembar 2), the plano sheets last.
+    static func formOrder(_ templates: [LoadedTemplate]) -> [LoadedTemplate] {
+        templates.sorted { ($0.id.contains("plano") ? 1 : 0, $0.id) < ($1.id.contains("plano") ? 1 : 0, $1.id) }
     }
 
     /// Each column's code as printed on the form (`I.A.1 L`, `V.C`), from the first template
     /// (in `fieldColumns` order) holding the field.
     public static func formCodes(_ store: TemplateStore, columns: [String]) -> [String: String] {
         var out: [String: String] = [:]
-        let ordered = store.templates.sorted { ($0.id.contains("plano") ? 1 : 0, $0.id) < ($1.id.contains("plano") ? 1 : 0, $1.id) }
-        for t in ordered { for f in t.template.fields where out[f.id] == nil { out[f.id] = f.formCode } }
+        for t in formOrder(store.templates) { for f in t.template.fields where out[f.id] == nil { out[f.id] = f.formCode } }
         return out.filter { columns.contains($0.key) }
     }
 

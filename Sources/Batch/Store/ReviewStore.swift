@@ -8,11 +8,9 @@ import GRDB
 /// `verify` and the station rules see it like any person's correction. Undo moves the answer
 /// out of `corrections` and marks it undone in `review_answers`: nothing is ever erased.
 enum ReviewSchema {
-    /// The review page's migration, applied after the batch's own (add-only).
-    static let migration = (id: "review-v1", sql: """
-            ALTER TABLE corrections ADD COLUMN person TEXT;                -- who set it (NULL: verify --set)
-            CREATE TABLE review_answers (
-                id INTEGER PRIMARY KEY,
+    /// The columns an answer and a double-entry entry share: the field, what the person gave,
+    /// what the machine had read, who and when (interpolated into both tables).
+    private static let answerColumns = """
                 image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
                 field TEXT NOT NULL,
                 kind TEXT NOT NULL CHECK (kind IN ('typed', 'confirmed', 'unreadable')),
@@ -22,6 +20,14 @@ enum ReviewSchema {
                 reason TEXT NOT NULL,
                 person TEXT NOT NULL,
                 created_at TEXT NOT NULL,
+        """
+
+    /// The review page's migration, applied after the batch's own (add-only).
+    static let migration = (id: "review-v1", sql: """
+            ALTER TABLE corrections ADD COLUMN person TEXT;                -- who set it (NULL: verify --set)
+            CREATE TABLE review_answers (
+                id INTEGER PRIMARY KEY,
+                \(answerColumns)
                 correction_id INTEGER,                                     -- its corrections row while it stands
                 undone_at TEXT,
                 undone_by TEXT
@@ -37,15 +43,7 @@ enum ReviewSchema {
             ALTER TABLE review_answers ADD COLUMN decided_by TEXT;         -- NULL: one person; agreement | third-look
             CREATE TABLE review_entries (
                 id INTEGER PRIMARY KEY,
-                image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
-                field TEXT NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('typed', 'confirmed', 'unreadable')),
-                value INTEGER,                                             -- NULL for unreadable
-                original_value INTEGER,                                    -- the machine's reading
-                original_status TEXT NOT NULL,
-                reason TEXT NOT NULL,
-                person TEXT NOT NULL,
-                created_at TEXT NOT NULL,
+                \(answerColumns)
                 answer_id INTEGER REFERENCES review_answers(id),           -- the answer it led to (NULL: pending)
                 undone_at TEXT,
                 undone_by TEXT

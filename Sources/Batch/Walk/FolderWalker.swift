@@ -70,11 +70,7 @@ public struct FolderWalker {
     }
 
     /// The absolute path with every symbolic link resolved (the path itself if that fails).
-    public static func realPath(_ path: String) -> String {
-        guard let p = realpath(path, nil) else { return path }
-        defer { free(p) }
-        return String(cString: p)
-    }
+    public static func realPath(_ path: String) -> String { FormScan.realPath(path) }
 
     private func visit(_ dir: String, into out: inout [FoundEntry], ancestors: inout Set<String>) {
         let real = Self.realPath(dir)

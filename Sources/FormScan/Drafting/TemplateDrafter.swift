@@ -165,7 +165,7 @@ public struct TemplateDraft: Sendable {
         guard report.numbers > 0 else { throw .noDigitBoxes(reference) }
         let dir = (output as NSString).deletingLastPathComponent
         let pngPath = dir.isEmpty ? png : (dir as NSString).appendingPathComponent(png)
-        if FolderWalkerless.realPath(reference) != FolderWalkerless.realPath(pngPath) {
+        if realPath(reference) != realPath(pngPath) {
             if FileManager.default.fileExists(atPath: pngPath) { throw .writeFailed(pngPath, reason: "a file of that name exists: it is never replaced") }
             do { try ImageWriter.write(image, to: pngPath) } catch { throw .writeFailed(pngPath, reason: error.description) }
         }
@@ -175,13 +175,5 @@ public struct TemplateDraft: Sendable {
             throw .writeFailed(output, reason: "cannot create the file")
         }
         return TemplateDraft(template: template, report: report)
-    }
-}
-
-enum FolderWalkerless {
-    static func realPath(_ p: String) -> String {
-        guard let r = realpath(p, nil) else { return (p as NSString).standardizingPath }
-        defer { free(r) }
-        return String(cString: r)
     }
 }

@@ -85,17 +85,7 @@ public struct Expectation: Sendable {
     /// `scan-c1 export` (a header with field columns, then station rows: the one of `station`,
     /// or the only one). Commas or semicolons (a spreadsheet set to Indonesian saves `;`).
     public static func file(_ path: String, station: String? = nil) throws(ParseError) -> Expectation {
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path) }
-        guard st.st_size <= maxFileBytes else { throw .tooLarge(path, bytes: Int(st.st_size)) }
-        guard let data = FileManager.default.contents(atPath: path), data.count <= maxFileBytes else { throw .unreadable(path) }
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        guard let first = lines.first else { throw .empty(path) }
-        let separator = CSV.separator(first)
-        let header = CSV.split(first, separator: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        let (lines, separator, header) = try nonEmptyLines(path)
         if header.first == "station", header.contains("status") {
             return try exportRow(path, header: header, rows: lines.dropFirst().map { CSV.split($0, separator: separator) }, station: station)
         }
@@ -142,7 +132,9 @@ public struct Expectation: Sendable {
         return same.count == 1 ? same.first?.value : nil
     }
 
-    static func exportTable(_ path: String) throws(ParseError) -> (header: [String], rows: [[String]]) {
+    /// A recap file's non-empty lines (BOM dropped, any line ending), the separator its first
+    /// line uses and that line's cells: what `file` and `exportTable` both start from.
+    static func nonEmptyLines(_ path: String) throws(ParseError) -> (lines: [String], separator: Character, header: [String]) {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path) }
         guard st.st_size <= maxFileBytes else { throw .tooLarge(path, bytes: Int(st.st_size)) }
@@ -154,6 +146,11 @@ public struct Expectation: Sendable {
         guard let first = lines.first else { throw .empty(path) }
         let separator = CSV.separator(first)
         let header = CSV.split(first, separator: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+        return (lines, separator, header)
+    }
+
+    static func exportTable(_ path: String) throws(ParseError) -> (header: [String], rows: [[String]]) {
+        let (lines, separator, header) = try nonEmptyLines(path)
         guard header.first == "station", header.contains("status") else { throw .notStationRows(path) }
         return (header, lines.dropFirst().map { CSV.split($0, separator: separator) })
     }

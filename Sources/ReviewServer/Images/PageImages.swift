@@ -56,29 +56,28 @@ final class PageImages: Sendable {
     /// A field's words line ("ditulis dengan huruf"), with a little around it, at most
     /// `wordsWidth` pixels wide: the number as the officer wrote it in words.
     func wordsJPEG(_ imageID: Int64, line: Rect) throws(Failure) -> Data {
-        let page = try upright(imageID)
-        let pad = line.height * 0.15
-        let x0 = max(0, Int((line.x - pad).rounded(.down))), y0 = max(0, Int((line.y - pad).rounded(.down)))
-        let x1 = min(page.width, Int((line.x + line.width + pad).rounded(.up))), y1 = min(page.height, Int((line.y + line.height + pad).rounded(.up)))
-        guard x1 > x0, y1 > y0 else { throw .noPage }
-        let crop = page.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-        let scale = min(2, Double(Self.wordsWidth) / Double(crop.width))
-        let sized = crop.resized(width: max(1, Int(Double(crop.width) * scale)), height: max(1, Int(Double(crop.height) * scale)))
-        do { return try ImageWriter.jpegData(sized, quality: 80) } catch { throw .encoding(error.description) }
+        try cropJPEG(imageID, rect: line, pad: line.height * 0.15, quality: 80) { crop in
+            min(2, Double(Self.wordsWidth) / Double(crop.width))
+        }
     }
 
     static let wordsWidth = 900
 
     /// One box of a field (0 = hundreds), with a little of its surroundings, enlarged.
     func boxJPEG(_ imageID: Int64, box: Rect) throws(Failure) -> Data {
+        try cropJPEG(imageID, rect: box, pad: box.width * 0.15, quality: 85) { _ in 3 }
+    }
+
+    /// `rect` of the registered page grown by `pad` on every side (clipped to the page), scaled
+    /// by what `scale` says for that crop, as JPEG.
+    private func cropJPEG(_ imageID: Int64, rect: Rect, pad: Double, quality: Int, scale: (GrayImage) -> Double) throws(Failure) -> Data {
         let page = try upright(imageID)
-        let pad = box.width * 0.15
-        let x0 = max(0, Int((box.x - pad).rounded(.down))), y0 = max(0, Int((box.y - pad).rounded(.down)))
-        let x1 = min(page.width, Int((box.x + box.width + pad).rounded(.up))), y1 = min(page.height, Int((box.y + box.height + pad).rounded(.up)))
+        let x0 = max(0, Int((rect.x - pad).rounded(.down))), y0 = max(0, Int((rect.y - pad).rounded(.down)))
+        let x1 = min(page.width, Int((rect.x + rect.width + pad).rounded(.up))), y1 = min(page.height, Int((rect.y + rect.height + pad).rounded(.up)))
         guard x1 > x0, y1 > y0 else { throw .noPage }
         let crop = page.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-        let scale = 3
-        let big = crop.resized(width: crop.width * scale, height: crop.height * scale)
-        do { return try ImageWriter.jpegData(big, quality: 85) } catch { throw .encoding(error.description) }
+        let f = scale(crop)
+        let sized = crop.resized(width: max(1, Int(Double(crop.width) * f)), height: max(1, Int(Double(crop.height) * f)))
+        do { return try ImageWriter.jpegData(sized, quality: quality) } catch { throw .encoding(error.description) }
     }
 }

@@ -137,12 +137,17 @@ public struct ReviewSession: Sendable {
                 throw Failure.badRecap(Expectation.ParseError.unknownFields(unknown, known: Array(NSOrderedSet(array: known)) as! [String]).description)
             }
             return .station(expectation)
-        } catch let e as Expectation.ParseError {
-            throw .badRecap(e.description)
-        } catch let f as Failure {
-            throw f
         } catch {
-            throw .badRecap("\(error)")
+            throw Self.recapFailure(error)
+        }
+    }
+
+    /// What went wrong reading or checking a recap, as the session's failure.
+    static func recapFailure(_ error: any Error) -> Failure {
+        switch error {
+        case let e as Expectation.ParseError: return .badRecap(e.description)
+        case let f as Failure: return f
+        default: return .badRecap("\(error)")
         }
     }
 
@@ -171,12 +176,8 @@ public struct ReviewSession: Sendable {
                     throw Failure.badRecap("--expect: no row names a station of this database (rows: \(names.prefix(8).joined(separator: ", "))\(names.count > 8 ? ", …" : "")): give the recap of these stations")
                 }
             }
-        } catch let e as Expectation.ParseError {
-            throw .badRecap(e.description)
-        } catch let f as Failure {
-            throw f
         } catch {
-            throw .badRecap("\(error)")
+            throw Self.recapFailure(error)
         }
         return out
     }
