@@ -12,13 +12,16 @@ extension Registrar {
     func markFit(_ image: GrayImage, quarterTurns: [Int]?, cache: CoarseCache) -> (Registration, Int)? {
         guard template.marks.count == 4 else { return nil }
         var best: Registration?
-        // Consensus on the lines: each hypothesis scored by the share of the lines one wide pass
-        // finds from it on every fourth sample; the fine fit only for the best two.
+        // Consensus on the lines: each hypothesis scored by the share of the lines one pass (as
+        // wide as the outline route's first) finds from it on every fourth sample; the fine fit
+        // only for the best two, and not for a start that finds less than a plain fit's wrong
+        // start does (`guidedRetryCoverage`: a form of another kind whose marks stand where
+        // this one's do).
         let scored = MarkSearch.starts(cache.marks(image), template: template, count: Self.markHypotheses).map { h -> (Homography, Double) in
             let s = h.scale(near: template.width / 2, template.height / 2)
-            return (h, refine(image, h, radius: Self.markRadii[0] * max(1, s), final: false, every: 4)?.2 ?? 0)
+            return (h, refine(image, h, radius: Self.markRadii[1] * max(1, s), final: false, every: 4)?.2 ?? 0)
         }
-        for (rough, _) in scored.sorted(by: { $0.1 > $1.1 }).prefix(2) {
+        for (rough, score) in scored.sorted(by: { $0.1 > $1.1 }).prefix(2) where score >= Self.guidedRetryCoverage {
             let start = MarkFinder.refine(image, template: template, rough: rough) ?? rough
             let coarse = Coarse(transform: start, score: 0, skew: 0, scale: start.scale(near: template.width / 2, template.height / 2), wide: true)
             var r = refineFit(image, coarse: coarse, radii: Self.markRadii, guided: true)
