@@ -4,11 +4,11 @@ import Testing
 @testable import FormScan
 
 /// A CI subset of the robustness suite (scripts/robustness/make-variants.py), made here from
-/// sample scans: turned 3 degrees on white (as a scanner turns a page fed askew), shrunk to
+/// sample pages: turned 3 degrees on white (as a scanner turns a page fed askew), shrunk to
 /// 1000 px on the long side (a copy sent through a messaging app), and thresholded after the
 /// turn (the refused real scans). Each must register on its template, and nothing read from it
 /// may be emitted as good and wrong.
-@Suite("Robust registration: turned, shrunk and thresholded scans")
+@Suite("Robust registration: turned, shrunk and thresholded pages")
 struct RobustRegistrationTests {
     enum Variant: String, CaseIterable, Sendable { case rotate3, downscale1000, threshold128rotate1 }
 
@@ -16,6 +16,9 @@ struct RobustRegistrationTests {
         ("kpu-2019/kubu-02-lembar2.jpg", .rotate3), ("generated/gen11-0001-lembar1.jpg", .rotate3),
         ("kpu-2019/kubu-02-lembar2.jpg", .downscale1000),
         ("kpu-2019/peuribu-01-lembar2.jpg", .threshold128rotate1),
+        // A photo turned on a white canvas: white wedges all along the frame, the sheet's
+        // outline still to be found (`PageOutline.paperAllRound`'s inner ring).
+        ("generated-photos/kubu-02-v2-lembar1.jpg", .rotate3),
     ]
 
     /// The image turned `degrees` about its centre onto a canvas that holds all of it, white

@@ -9,8 +9,6 @@ extension Registrar {
         private var outline: PageOutline??
         /// Registrar.cornerScore by "template#corner".
         var cornerScores: [String: Double] = [:]
-        /// Candidate corner marks over the whole image (`MarkSearch`), found on first use.
-        private var markCandidates: [MarkSearch.Candidate]?
         init() {}
 
         func view(turn: Int, side: Int, turned: () -> GrayImage) -> CoarseView? {
@@ -64,14 +62,6 @@ extension Registrar {
 
         /// How many other outlines there are to try.
         func alternativeCount(_ image: GrayImage) -> Int { alternatives(image).count }
-
-        /// The image's candidate corner marks (found once per image, whatever the template).
-        func marks(_ image: GrayImage) -> [MarkSearch.Candidate] {
-            if let markCandidates { return markCandidates }
-            let found = MarkSearch.candidates(image)
-            markCandidates = found
-            return found
-        }
 
         /// Whether the image shows a sheet against a background (found once per image).
         func hasOutline(_ image: GrayImage) -> Bool {

@@ -122,13 +122,6 @@ public struct Registrar: Sendable {
             }
             for fit in fits where attempt(fit, turn: q) { return best! }
         }
-        // Neither the outline nor the line search gave a usable fit: the corner marks, found
-        // over the whole image with no start (any angle, any background), as the last start.
-        if let (r, q) = markFit(image, quarterTurns: quarterTurns, cache: cache) {
-            let page = turned(q)
-            if r.isUsable { return (r, page) }
-            if best == nil || rank(r) > rank(best!.0) { best = (r, page) }
-        }
         if let best { return best }
         let fallback = Registration(quarterTurns: 0, transform: .identity, residual: .infinity, coverage: 0,
                                     coarseScore: 0, skewDegrees: 0, scale: 1, residualLimit: residualLimit)
