@@ -18,7 +18,7 @@ struct RobustRegistrationTests {
         ("kpu-2019/peuribu-01-lembar2.jpg", .threshold128rotate1),
         // A photo turned on a white canvas: white wedges all along the frame, the sheet's
         // outline still to be found (`PageOutline.paperAllRound`'s inner ring).
-        ("generated-photos/kubu-02-v2-lembar1.jpg", .rotate3),
+        ("generated-photos/cotbuloh-02-v2-lembar1.jpg", .rotate3),
     ]
 
     /// The image turned `degrees` about its centre onto a canvas that holds all of it, white
