@@ -218,20 +218,35 @@ struct PageOutline {
     /// taken as the page itself.
     static let paperRing = 0.9
 
-    /// Whether at least `paperRing` of the small copy's outermost ring is brighter than `level`.
+    /// Whether at least `paperRing` of the small copy's outermost ring is brighter than `level`,
+    /// and of a ring `ringInset` further in: a photo turned onto a white canvas (a scanner's
+    /// or an editor's turn) has a ring of white wedges, only the image's corners touching
+    /// the frame; a ring a little further in crosses the background beside the sheet.
     static func paperAllRound(_ small: GrayImage, level: Double) -> Bool {
         let w = small.width, h = small.height
-        guard w >= 4, h >= 4 else { return false }
-        var bright = 0, total = 0
-        func count(_ x: Int, _ y: Int) {
-            total += 1
-            if Double(small.pixels[y * w + x]) > level { bright += 1 }
+        let d = max(2, max(w, h) / ringInset)
+        guard w >= 2 * d + 4, h >= 2 * d + 4 else { return false }
+        func ring(_ inset: Int) -> Bool {
+            var bright = 0, total = 0
+            func count(_ x: Int, _ y: Int) {
+                total += 1
+                if Double(small.pixels[y * w + x]) > level { bright += 1 }
+            }
+            let (x0, y0, x1, y1) = (inset, inset, w - 1 - inset, h - 1 - inset)
+            // The ring only: two rows at the top and bottom, two columns at each side between them.
+            for y in [y0, y0 + 1, y1 - 1, y1] { for x in x0...x1 { count(x, y) } }
+            for y in (y0 + 2)...(y1 - 2) { for x in [x0, x0 + 1, x1 - 1, x1] { count(x, y) } }
+            return Double(bright) >= paperRing * Double(total)
         }
-        // The ring only: two rows at the top and bottom, two columns at each side between them.
-        for y in [0, 1, h - 2, h - 1] { for x in 0..<w { count(x, y) } }
-        for y in 2..<(h - 2) { for x in [0, 1, w - 2, w - 1] { count(x, y) } }
-        return Double(bright) >= paperRing * Double(total)
+        return ring(0) && ring(d)
     }
+
+    /// The inner ring lies this fraction of the copy's long side (1/50: 2%) in from the frame:
+    /// beyond the white wedges of a turn by up to about 1° along the whole edge (a turn by θ
+    /// leaves wedges sin θ of the side deep at their deepest), and beyond them on most of the
+    /// edge for larger turns; a scan's paper margin is paper at that depth too, the form's
+    /// thin lines and text crossing it being far under a tenth of the ring.
+    static let ringInset = 50
 
     // MARK: helpers
 
