@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // One system-library target per C library: module map + pkg-config + the Debian package.
@@ -67,6 +70,12 @@ let package = Package(
             name: "Batch",
             dependencies: ["FormScan", "DigitReader", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The shared PostgreSQL store and its work queue (PostgresNIO): many workers, one database.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["Batch", "FormScan", "DigitReader", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log")]
+        ),
         // The review page: a local web server over a batch database (Hummingbird), assets in the binary.
         .target(
             name: "ReviewServer",
@@ -76,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "scan-c1",
             dependencies: [
-                "FormScan", "DigitReader", "Batch", "ReviewServer",
+                "FormScan", "DigitReader", "Batch", "ReviewServer", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,6 +98,11 @@ let package = Package(
         .testTarget(
             name: "BatchTests",
             dependencies: ["Batch", "FormScan", "DigitReader", "scan-c1", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "Batch", "FormScan", "scan-c1", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "ReviewServerTests",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scan-c1 builds against (skipped when they are all present).
 set -euo pipefail
-packages=(pkg-config libtesseract-dev libleptonica-dev libjpeg-dev libpng-dev libapriltag-dev libheif-dev libsqlite3-dev tesseract-ocr-eng tesseract-ocr-ind curl)
+packages=(pkg-config libtesseract-dev libleptonica-dev libjpeg-dev libpng-dev libapriltag-dev libheif-dev libsqlite3-dev postgresql tesseract-ocr-eng tesseract-ocr-ind curl)
 # The review page's browser test (scripts/review-browser-test.sh) also needs a real browser.
 if [ "${REVIEW_BROWSER:-}" = 1 ]; then packages+=(chromium chromium-driver python3-selenium); fi
 missing=()

@@ -292,7 +292,7 @@ public struct BatchRunner: Sendable {
     }
 
     /// The error of a file with the same bytes, said of `path`.
-    static func sameError(as primary: StoredImage, path: String) -> ImageRecord.Outcome {
+    public static func sameError(as primary: StoredImage, path: String) -> ImageRecord.Outcome {
         let text = (primary.errorText ?? "").replacingOccurrences(of: primary.path, with: path)
         return .error(kind: primary.errorKind ?? "unknown", text: text.isEmpty ? "\(path): same bytes as \(primary.path)" : text)
     }
@@ -320,7 +320,7 @@ public struct BatchRunner: Sendable {
     /// Reads one image; every failure becomes an error record, never a thrown error.
     /// The file is read once: the bytes hashed are the bytes decoded (a file changed since it
     /// was planned is stored under the hash of what was read).
-    static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, station: String) -> ImageRecord {
+    public static func scan(_ scanner: PageScanner, path: String, hash: String, size: Int64, templateID: String?, station: String) -> ImageRecord {
         let data: Data
         // The loader's reading: a FIFO or device put in the file's place since the walk is
         // refused, never waited on.

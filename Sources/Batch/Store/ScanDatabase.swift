@@ -425,15 +425,7 @@ public final class ScanDatabase: Sendable {
         try write { db in try db.execute(sql: "DELETE FROM stations") }
         for key in keys {
             let members = try pages(station: key)
-            // A person's corrections count, and the rules are checked again with them.
-            var results = members.map { m in
-                guard let values = corrected[m.imageID], let t = try? store.template(m.result.template) else { return m.result }
-                return m.result.applying(values, template: t)
-            }
-            StationChecker.apply(to: &results, store: store)
-            let s = Station(key: key, pages: zip(members, results).map { m, r in
-                Station.Page(imageID: m.imageID, path: m.path, template: r.template, result: r)
-            }, missingPages: store.missingPages(given: results.map(\.template)))
+            let s = Station.assemble(key: key, members: members.map { ($0.imageID, $0.path, $0.result) }, corrections: corrected, store: store)
             try write { db in
                 try db.execute(sql: """
                     INSERT INTO stations (key, status, pages, station_rules, failed_rules, missing_pages, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -493,6 +485,20 @@ public struct Station: Sendable {
     /// Lembar 1): its numbers may each be fine, but the station is not complete.
     public var missingPages: [String] = []
 
+    /// A station from its stored pages: a person's corrections count, and the rules that span
+    /// the pages are checked again with them (the one place both stores build stations).
+    public static func assemble(key: String, members: [(imageID: Int64, path: String, result: PageResult)],
+                                corrections: [Int64: [String: Int]], store: TemplateStore) -> Station {
+        var results = members.map { m in
+            guard let values = corrections[m.imageID], let t = try? store.template(m.result.template) else { return m.result }
+            return m.result.applying(values, template: t)
+        }
+        StationChecker.apply(to: &results, store: store)
+        return Station(key: key, pages: zip(members, results).map { m, r in
+            Station.Page(imageID: m.imageID, path: m.path, template: r.template, result: r)
+        }, missingPages: store.missingPages(given: results.map(\.template)))
+    }
+
     public var isComplete: Bool { missingPages.isEmpty }
     public var status: FieldStatus { pages.map(\.result.status).max() ?? .missing }
     public var stationRules: [RuleResult] { pages.flatMap { $0.result.rules.filter { $0.station == true } } }
@@ -501,14 +507,15 @@ public struct Station: Sendable {
     }
 }
 
-enum JSON {
-    static var decoder: JSONDecoder {
+/// The JSON of the database's columns (sorted keys, non-finite numbers as strings): both stores write it.
+public enum JSON {
+    public static var decoder: JSONDecoder {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return d
     }
 
-    static func string<T: Encodable>(_ value: T) -> String {
+    public static func string<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -3,17 +3,19 @@ import GRDB
 /// The batch database's tables (documented in docs/batch-database.md). Migrations only ever add;
 /// they are recorded in `grdb_migrations` as GRDB's migrator does (the previous versions used it
 /// and still open a database migrated here: they ignore the migrations they do not know).
-enum Schema {
+/// The one place that knows the tables: the PostgreSQL store (Sources/PostgresStore) applies
+/// these same migrations, translated to its column types by `PostgresDialect`.
+public enum Schema {
     /// `PRAGMA application_id` of a scan-c1 batch database: "SC1B". A non-empty database
     /// without it (and without our tables) belongs to another program and is never touched.
-    static let applicationID: Int32 = 0x5343_3142
+    public static let applicationID: Int32 = 0x5343_3142
 
     /// Migrations in order: identifier and SQL.
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration,
+    public static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2-attempts", v2), ReviewSchema.migration,
                                                            ReviewSchema.doubleEntry, ("v3-missing-pages", v3)]
 
     /// Tables and the columns this version reads and writes: checked on every open.
-    static let required: [String: [String]] = [
+    public static let required: [String: [String]] = [
         "runs": ["id", "started_at", "finished_at", "outcome", "folder", "tool_version", "reader_version", "templates_version", "options"],
         "images": ["id", "path", "content_hash", "size", "outcome", "error_kind", "error_text", "duplicate_of",
                    "reader_version", "templates_version", "run_id", "processed_at"],
