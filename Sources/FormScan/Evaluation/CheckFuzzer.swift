@@ -83,10 +83,11 @@ public struct CheckFuzzer: Sendable {
 
     /// How the fuzzer reads a words line (`Template.Field.words`): a share of the lines gives no
     /// number (unreadable, blank: today most lines), a share names a wrong number, the rest the
-    /// truth. A wrong number is, in equal parts: one word changed (a unit or a ten off); the
-    /// number the boxes were first read as (the words misread exactly like the digits); and a
-    /// wrong number the arithmetic accepts (the value the page's other numbers imply for it, as
-    /// checked, else another of its boxes' candidates): the words the checks are most tempted by.
+    /// truth. A wrong number is, in equal parts: one word changed (a unit or a ten off, drawn
+    /// without looking at the boxes, so it lands on a misread of the digits only by chance, as
+    /// two independent readers do); and a wrong number the arithmetic accepts, other than the
+    /// boxes' (the value the page's other numbers imply for it as checked, else another of its
+    /// boxes' candidates): the words a correction is most tempted by.
     public struct WordsErrors: Sendable {
         public var unreadable: Double
         public var wrong: Double
@@ -247,20 +248,14 @@ public struct CheckFuzzer: Sendable {
             }
             return truth == 0 ? 1 : truth - 1
         }
-        switch Int.random(in: 0..<3, using: &rng) {
-        case 0: return said(oneWordOff())
-        case 1:
-            let first = field.firstReading ?? field.value
-            return said(first.flatMap { $0 != truth ? $0 : nil } ?? oneWordOff())
-        default:
-            let values: [String: Int?] = fields.mapValues { $0.setAside == true ? nil : $0.value }
-            let implied = template.rules.filter { !$0.soft && $0.relation == .equal && $0.fieldIDs.contains(field.id) }
-                .compactMap { Reconciler.implied(field.id, by: $0, values: values) }
-                .filter { $0 != truth && $0 <= largest }
-            if let n = implied.first { return said(n) }
-            if let n = WordsReader.candidates(field).first(where: { $0 != truth && $0 <= largest }) { return said(n) }
-            return said(oneWordOff())
-        }
+        if Bool.random(using: &rng) { return said(oneWordOff()) }
+        let tempting: (Int) -> Bool = { $0 != truth && $0 != field.value && $0 <= largest }
+        let values: [String: Int?] = fields.mapValues { $0.setAside == true ? nil : $0.value }
+        let implied = template.rules.filter { !$0.soft && $0.relation == .equal && $0.fieldIDs.contains(field.id) }
+            .compactMap { Reconciler.implied(field.id, by: $0, values: values) }
+        if let n = implied.first(where: tempting) { return said(n) }
+        if let n = WordsReader.candidates(field).first(where: tempting) { return said(n) }
+        return said(oneWordOff())
     }
 
     /// The boxes of `value` as officers write it: leading boxes filled (`X`, or `-` where the
