@@ -17,7 +17,7 @@ import Foundation
 /// - Digits unsure and the words naming another of its candidates (the boxes' likelier
 ///   readings, the value the rules imply, the bubbles): corrected to it, when every hard rule
 ///   of the page the number is in then holds with numbers that stand (verified or corrected,
-///   none set aside). A number no rule covers is corrected on the words and boxes alone.
+///   none set aside), and a sum of the form confirms it: never on the words alone.
 /// - Otherwise digits and words disagreeing send the number to a person with both.
 ///
 /// A confirmation here never backs another number: it is applied after the rules have chosen
@@ -113,6 +113,10 @@ enum WordsEvidence {
         }
         guard candidates.contains(w) else { return nil }
         values[f.id] = w
+        // Never on the words alone: a sum of the form (not a copy, not a bound) must confirm
+        // the words' number (a fuzzed station had a right 13, no rule on its page, "corrected"
+        // to the 83 wrong words named from the boxes' third reading).
+        guard mine.contains(where: { Reconciler.confirms($0, field: f.id, values: values) }) else { return nil }
         for rule in mine {
             let others = rule.fieldIDs.filter { $0 != f.id }
             guard others.allSatisfy({ g in fields[g].map { $0.status <= .corrected && $0.setAside != true && $0.value != nil } ?? false }),
