@@ -41,6 +41,9 @@ struct FuzzChecksCommand: AsyncParsableCommand {
     @Option(help: "Folder of template JSON files (default: the shipped templates).")
     var templates: String?
 
+    @Option(help: "Words lines: the share read to no number, and the share read to a wrong one (comma-separated), or 'off' to read no words.")
+    var words: String = "0.5,0.05"
+
     @Flag(help: "Print the full report as JSON.")
     var json = false
 
@@ -62,18 +65,29 @@ struct FuzzChecksCommand: AsyncParsableCommand {
             guard let v = Double(r), v > 0 else { throw ValidationError("bad rate '\(r)'") }
             return v
         }
+        let wordsErrors: CheckFuzzer.WordsErrors?
+        if words == "off" { wordsErrors = nil } else {
+            let parts = words.split(separator: ",").compactMap { Double($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 >= 0 }), parts[0] + parts[1] <= 1 else {
+                throw ValidationError("bad --words '\(words)': two shares, e.g. 0.5,0.05, or 'off'")
+            }
+            wordsErrors = .init(unreadable: parts[0], wrong: parts[1])
+        }
         var reports: [CheckFuzzer.Report] = []
         if !json {
             print("error model: \(model.source); box misread rate ×1 = \(String(format: "%.3f%%", model.missRate * 100))")
             print("rate  stations   fields     misread  verified  corrected(right)  review   missing  silent  per million")
         }
         for rate in rateList {
-            let fuzzer = CheckFuzzer(store: store, model: model, rate: rate, kinds: kindList)
+            let fuzzer = CheckFuzzer(store: store, model: model, rate: rate, kinds: kindList, words: wordsErrors)
             let r = try await fuzzer.run(fields: fields, seed: seed, jobs: jobs)
             reports.append(r)
             if !json {
                 print(String(format: "×%-4g %8d %9d %9d %9d %9d(%d) %8d %8d %7d %10.2f", rate, r.stations, r.fields, r.misreadFields,
                              r.verified, r.corrected, r.correctedRight, r.review, r.missing, r.silent, r.silentPerMillion))
+                if wordsErrors != nil {
+                    print("      words: \(r.wordsLines) lines, \(r.wordsWrong) read to a wrong number; confirmed by the words \(r.wordsConfirmed), corrected by them \(r.wordsCorrected)")
+                }
                 var shapes: [String: Int] = [:]
                 for e in r.errors { shapes[e.shape, default: 0] += 1 }
                 for (shape, n) in shapes.sorted(by: { $0.value > $1.value }) { print("      \(n)× \(shape)") }

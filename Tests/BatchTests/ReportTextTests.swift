@@ -94,6 +94,10 @@ struct ReportTextTests {
             "the bubbles say 12, the boxes nothing",
             "the bubbles cannot be read as a number (1?); the boxes say 17",
             "set by a person to 81 (the photo was read as 1, review)",
+            WordsEvidence.agrees(177),
+            WordsEvidence.corrects(177, read: 171, text: "SERATUS TUJUH PULUH TUJUH"),
+            WordsEvidence.disagrees(16, boxes: 18, text: "enam belas"),
+            WordsEvidence.disagrees(16, boxes: nil, text: "enam belas"),
         ]
         for r in reasons {
             let t = id.reason(r)

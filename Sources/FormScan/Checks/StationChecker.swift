@@ -130,10 +130,12 @@ public enum StationChecker {
                     let onPageResult = rules.removeLast()
                     guard onPageResult.outcome != .fail || mine.contains(where: { fields[$0.field]?.setAside == true }) else { continue }
                     for (id, old) in pages[d].fields {
-                        guard let bubbles = old.bubbles, var f = fields[id] else { continue }
-                        BubbleReader.apply(bubbles, to: &f)
+                        guard var f = fields[id] else { continue }
+                        if let bubbles = old.bubbles { BubbleReader.apply(bubbles, to: &f) }
+                        f.words = old.words
                         fields[id] = f
                     }
+                    WordsEvidence.apply(to: &fields, rules: &rules, template: local)
                     pages[d].fields = fields
                     pages[d].rules = rules
                     redone.insert(d)

@@ -58,11 +58,18 @@ public struct CheckFuzzer: Sendable {
         public var review: Int
         public var missing: Int
         public var silent: Int
+        /// Fields with a words line, and those whose words were given a wrong number.
+        public var wordsLines = 0
+        public var wordsWrong = 0
+        /// Fields whose reasons say the words confirmed or corrected them (emitted good).
+        public var wordsConfirmed = 0
+        public var wordsCorrected = 0
         public var silentPerMillion: Double { fields == 0 ? 0 : Double(silent) / Double(fields) * 1e6 }
         public var errors: [SilentError]
 
         enum CodingKeys: String, CodingKey {
             case rate, seed, stations, pages, fields, misreadFields, verified, corrected, correctedRight, review, missing, silent, errors
+            case wordsLines, wordsWrong, wordsConfirmed, wordsCorrected
         }
     }
 
@@ -71,12 +78,32 @@ public struct CheckFuzzer: Sendable {
     /// Misread rate as a multiple of the model's (1 = today's measured rate).
     public var rate: Double
     public var kinds: [Kind]
+    /// The words lines' readings; nil: no words read (the checks as before issue 25).
+    public var words: WordsErrors?
 
-    public init(store: TemplateStore, model: ReadingErrorModel, rate: Double = 1, kinds: [Kind] = Kind.allCases) {
+    /// How the fuzzer reads a words line (`Template.Field.words`): a share of the lines gives no
+    /// number (unreadable, blank: today most lines), a share names a wrong number, the rest the
+    /// truth. A wrong number is, in equal parts: one word changed (a unit or a ten off, drawn
+    /// without looking at the boxes, so it lands on a misread of the digits only by chance, as
+    /// two independent readers do); and a wrong number the arithmetic accepts, other than the
+    /// boxes' (the value the page's other numbers imply for it as checked, else another of its
+    /// boxes' candidates): the words a correction is most tempted by.
+    public struct WordsErrors: Sendable {
+        public var unreadable: Double
+        public var wrong: Double
+        public init(unreadable: Double = 0.5, wrong: Double = 0.05) {
+            self.unreadable = unreadable
+            self.wrong = wrong
+        }
+    }
+
+    public init(store: TemplateStore, model: ReadingErrorModel, rate: Double = 1, kinds: [Kind] = Kind.allCases,
+                words: WordsErrors? = nil) {
         self.store = store
         self.model = model
         self.rate = rate
         self.kinds = kinds
+        self.words = words
     }
 
     /// Runs stations until `fields` fields have been checked, in `jobs` parallel parts with
@@ -98,6 +125,8 @@ public struct CheckFuzzer: Sendable {
                 total.misreadFields += r.misreadFields; total.verified += r.verified; total.corrected += r.corrected
                 total.correctedRight += r.correctedRight; total.review += r.review; total.missing += r.missing
                 total.silent += r.silent; total.errors += r.errors
+                total.wordsLines += r.wordsLines; total.wordsWrong += r.wordsWrong
+                total.wordsConfirmed += r.wordsConfirmed; total.wordsCorrected += r.wordsCorrected
             }
             total.errors.sort { ($0.station, $0.template, $0.field) < ($1.station, $1.template, $1.field) }
             return total
@@ -113,7 +142,8 @@ public struct CheckFuzzer: Sendable {
         while report.fields < target {
             let kind = kinds[station % kinds.count]
             let truth = StationValues.draw(kind, rng: &rng)
-            let (pages, misreads) = check(station: station, kind: kind, truth: truth, templates: templates, rng: &rng)
+            let (pages, misreads, wrongWords) = check(station: station, kind: kind, truth: truth, templates: templates, rng: &rng)
+            report.wordsWrong += wrongWords
             report.stations += 1
             report.pages += pages.count
             report.misreadFields += misreads.count
@@ -121,6 +151,12 @@ public struct CheckFuzzer: Sendable {
                 for (id, f) in page.fields {
                     guard let t = truth[id] else { continue }
                     report.fields += 1
+                    if f.words != nil { report.wordsLines += 1 }
+                    if f.status <= .corrected, f.reasons.contains(where: { $0.hasPrefix(WordsEvidence.prefix) }) {
+                        if f.reasons.contains(where: { $0.hasPrefix(WordsEvidence.prefix) && $0.contains("; corrected to ") }) {
+                            report.wordsCorrected += 1
+                        } else { report.wordsConfirmed += 1 }
+                    }
                     switch f.status {
                     case .verified: report.verified += 1
                     case .corrected: report.corrected += 1; if f.value == t { report.correctedRight += 1 }
@@ -145,9 +181,10 @@ public struct CheckFuzzer: Sendable {
 
     /// One station: boxes drawn for every page, each page checked, then the station rules.
     func check(station: Int, kind: Kind, truth: [String: Int], templates: [String: LoadedTemplate],
-               rng: inout SeededGenerator) -> (pages: [PageResult], misreads: [(id: String, text: String)]) {
+               rng: inout SeededGenerator) -> (pages: [PageResult], misreads: [(id: String, text: String)], wrongWords: Int) {
         var pages: [PageResult] = []
         var misreads: [(id: String, text: String)] = []
+        var wrongWords = 0
         for id in kind.templates {
             guard let template = templates[id] else { continue }
             var boxes: [String: [BoxResult]] = [:]
@@ -170,7 +207,17 @@ public struct CheckFuzzer: Sendable {
                     misreads.append((f.id, "\(id).\(f.id) \(value) → \(read.map { $0.symbol?.description ?? "?" }.joined(separator: " ")) [\(text.joined(separator: "] ["))]"))
                 }
             }
-            let (fields, rules, _) = Reconciler(template: template).check(boxes: boxes)
+            var (fields, rules, _) = Reconciler(template: template).check(boxes: boxes)
+            if let words {
+                for f in template.template.fields where f.words != nil {
+                    guard let t = truth[f.id], var result = fields[f.id] else { continue }
+                    let reading = Self.wordsReading(truth: t, field: result, fields: fields, template: template, errors: words, rng: &rng)
+                    if let v = reading.value, v != t { wrongWords += 1 }
+                    result.words = reading
+                    fields[f.id] = result
+                }
+                WordsEvidence.apply(to: &fields, rules: &rules, template: template)
+            }
             let registration = Registration(quarterTurns: 0, transform: .identity, residual: 0, coverage: 1, coarseScore: 1,
                                             skewDegrees: 0, scale: 1)
             pages.append(PageResult(file: "fuzz-\(station)-\(id)", template: id, templateTitle: template.template.title,
@@ -180,7 +227,35 @@ public struct CheckFuzzer: Sendable {
                                     status: fields.values.map(\.status).max() ?? .missing, timings: Timings()))
         }
         StationChecker.apply(to: &pages, store: store)
-        return (pages, misreads)
+        return (pages, misreads, wrongWords)
+    }
+
+    /// A words line's reading drawn for a field whose true number is `truth` (`WordsErrors`).
+    static func wordsReading(truth: Int, field: FieldResult, fields: [String: FieldResult], template: LoadedTemplate,
+                             errors: WordsErrors, rng: inout SeededGenerator) -> WordsReading {
+        let u = Double.random(in: 0..<1, using: &rng)
+        func said(_ n: Int) -> WordsReading {
+            WordsReading(text: (NumberWords.words(n) ?? "").uppercased(), value: n, probability: 0.95)
+        }
+        if u < errors.unreadable { return WordsReading(text: "", value: nil, probability: 0) }
+        guard u < errors.unreadable + errors.wrong else { return said(truth) }
+        let largest = Reconciler.largestValue(boxes: field.boxes.count)
+        func oneWordOff() -> Int {
+            for _ in 0..<20 {
+                let n = Bool.random(using: &rng) ? truth / 10 * 10 + Int.random(in: 0...9, using: &rng)
+                                                 : truth / 100 * 100 + Int.random(in: 0...9, using: &rng) * 10 + truth % 10
+                if n != truth && n <= largest { return n }
+            }
+            return truth == 0 ? 1 : truth - 1
+        }
+        if Bool.random(using: &rng) { return said(oneWordOff()) }
+        let tempting: (Int) -> Bool = { $0 != truth && $0 != field.value && $0 <= largest }
+        let values: [String: Int?] = fields.mapValues { $0.setAside == true ? nil : $0.value }
+        let implied = template.rules.filter { !$0.soft && $0.relation == .equal && $0.fieldIDs.contains(field.id) }
+            .compactMap { Reconciler.implied(field.id, by: $0, values: values) }
+        if let n = implied.first(where: tempting) { return said(n) }
+        if let n = WordsReader.candidates(field).first(where: tempting) { return said(n) }
+        return said(oneWordOff())
     }
 
     /// The boxes of `value` as officers write it: leading boxes filled (`X`, or `-` where the

@@ -55,7 +55,7 @@ public struct FieldResult: Sendable, Codable {
     /// rest): the rules it is in are not held against the numbers that agree. Absent otherwise.
     public var setAside: Bool? = nil
     /// The number as written in words on its words line (`Template.Field.words`), read and
-    /// scored against the boxes' candidates. Evidence only: it changes no value or status yet.
+    /// scored against every number 0–999; weighed against the boxes by `WordsEvidence`.
     public var words: WordsReading? = nil
 }
 

@@ -100,8 +100,9 @@ public final class PageScanner {
             fields[f.id] = result
         }
         timings.checks = lap() + reconciling
-        // The numbers written in words, read beside their boxes (reported, not yet a check).
+        // The numbers written in words, read beside their boxes, then weighed against them.
         readWords(page, template: template.template, transform: registration.transform, fields: &fields)
+        WordsEvidence.apply(to: &fields, rules: &rules, template: template)
         timings.words = lap()
         let status = fields.values.map(\.status).max() ?? .missing
         var result = PageResult(file: path, template: template.id, templateTitle: template.template.title,

@@ -236,6 +236,20 @@ struct VerifyText {
             return t.id ? "bulatan tidak terbaca sebagai angka (\(g[0])); kotak menunjukkan \(boxes)"
                         : "the bubbles cannot be read as a number (\(g[0])); the boxes say \(boxes)"
         }),
+        // The number written in words (issue 25): agreeing, correcting, disagreeing.
+        (#"terbilang: (.*) \(the words say (\d+), as the boxes\)"#, { g, t in
+            t.id ? "terbilang: \(g[0]) (huruf menyebut \(g[1]), sama dengan kotak)" : "terbilang: \(g[0]) (the words say \(g[1]), as the boxes)"
+        }),
+        (#"terbilang: (.*) \(read "(.*)"\): the words say (\d+), the boxes were read (.*); corrected to (\d+), which the rules accept"#, { g, t in
+            let read = g[3] == "nothing" ? (t.id ? "tidak terbaca" : "nothing") : g[3]
+            return t.id ? "terbilang: \(g[0]) (terbaca \"\(g[1])\"): huruf menyebut \(g[2]), kotak terbaca \(read); dikoreksi menjadi \(g[4]), sesuai aturan"
+                        : "terbilang: \(g[0]) (read \"\(g[1])\"): the words say \(g[2]), the boxes were read \(read); corrected to \(g[4]), which the rules accept"
+        }),
+        (#"terbilang: "(.*)" says (\d+), the boxes (.*): a person should compare them"#, { g, t in
+            let boxes = g[2] == "nothing" ? (t.id ? "tidak terbaca" : "nothing") : g[2]
+            return t.id ? "terbilang: \"\(g[0])\" menyebut \(g[1]), kotak \(boxes): petugas harus membandingkan keduanya"
+                        : "terbilang: \"\(g[0])\" says \(g[1]), the boxes \(boxes): a person should compare them"
+        }),
         (#"box (\d+) is unsure \((.*)\): the rules would accept (.*), a person should confirm it"#, { g, t in
             t.id ? "kotak \(g[0]) tidak pasti (\(g[1])): aturan menerima \(g[2]), petugas harus memastikan"
                  : "box \(g[0]) is unsure (\(g[1])): the rules would accept \(g[2]), a person should confirm it"
